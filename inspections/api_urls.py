@@ -1,0 +1,38 @@
+from django.urls import path
+
+from inspections import api
+
+urlpatterns = [
+    path("campaigns/", api.CampaignListApi.as_view(), name="api-campaigns"),
+    path("campaigns/draw/", api.CampaignDrawApi.as_view(), name="api-campaign-draw"),
+    path("campaigns/<int:pk>/", api.CampaignDetailApi.as_view(), name="api-campaign"),
+    path("campaigns/<int:pk>/targets/", api.CampaignTargetsApi.as_view(), name="api-campaign-targets"),
+    path("campaigns/<int:pk>/verify/", api.CampaignVerifyApi.as_view(), name="api-campaign-verify"),
+    path("campaigns/<int:pk>/publish/", api.CampaignPublishApi.as_view(), name="api-campaign-publish"),
+    path("checklists/", api.ChecklistApi.as_view(), name="api-checklists"),
+    path("inspections/", api.InspectionListApi.as_view(), name="api-inspections"),
+    path("inspections/plan/", api.InspectionPlanApi.as_view(), name="api-inspection-plan"),
+    path("inspections/<int:pk>/", api.InspectionDetailApi.as_view(), name="api-inspection"),
+    path("inspections/<int:pk>/record/", api.InspectionRecordApi.as_view(), name="api-inspection-record"),
+    path("inspections/<int:pk>/cancel/", api.InspectionCancelApi.as_view(), name="api-inspection-cancel"),
+    path("key-coverage/", api.KeyCoverageApi.as_view(), name="api-key-coverage"),
+    path("tasks/", api.TasksApi.as_view(), name="api-tasks"),
+    path("three-lists/", api.ThreeListApi.as_view(), name="api-three-lists"),
+    path("three-lists/add/", api.ThreeListAddApi.as_view(), name="api-three-list-add"),
+    path("three-lists/<int:pk>/plan/", api.ThreeListPlanApi.as_view(), name="api-three-list-plan"),
+    path("three-lists/<int:pk>/resolve/", api.ThreeListResolveApi.as_view(), name="api-three-list-resolve"),
+    path("complaints/", api.ComplaintListApi.as_view(), name="api-complaints"),
+    path("complaints/register/", api.ComplaintRegisterApi.as_view(), name="api-complaint-register"),
+    path("complaints/<int:pk>/examine/", api.ComplaintExamineApi.as_view(), name="api-complaint-examine"),
+    path("problems/<int:enterprise_id>/", api.ProblemLibraryApi.as_view(), name="api-problems"),
+    path("conflicts/", api.ConflictListApi.as_view(), name="api-conflicts"),
+    path("conflicts/declare/", api.ConflictDeclareApi.as_view(), name="api-conflict-declare"),
+    path("conflicts/<int:pk>/withdraw/", api.ConflictWithdrawApi.as_view(), name="api-conflict-withdraw"),
+    path("referrals/", api.ReferralListApi.as_view(), name="api-referrals"),
+    path("referrals/<int:pk>/take/", api.ReferralTakeApi.as_view(), name="api-referral-take"),
+    path("referrals/<int:pk>/decline/", api.ReferralDeclineApi.as_view(), name="api-referral-decline"),
+    path("self-inspections/<int:pk>/submit/", api.SelfSubmitApi.as_view(), name="api-self-submit"),
+    path("self-inspections/<int:pk>/draw/", api.SelfDrawApi.as_view(), name="api-self-draw"),
+    path("self-inspections/<int:pk>/reports/", api.SelfReportListApi.as_view(), name="api-self-reports"),
+    path("self-inspections/reports/<int:pk>/verify/", api.SelfVerifyApi.as_view(), name="api-self-verify"),
+]

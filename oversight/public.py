@@ -1,0 +1,117 @@
+"""一公开: the sections of the public disclosure site and how long each outcome stays public.
+
+Sections are a registry: the landing page `/public/disclosure/` lists every registered section.
+Apps merged later register theirs from `AppConfig.ready()`:
+
+    from oversight.public import PublicSection, register_section
+    register_section(PublicSection("penalty_decisions", _("Penalty decisions"), "penalties:public", 50,
+                                   _("Administrative penalty decisions …")))
+
+A section's entries are withdrawn when their `DisclosureRule` retention ends, and — when the rule
+says so — after a granted credit repair (seed 000 item 八): `published_q()` builds that filter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from licensing.dates import add_months
+from oversight.models import DisclosureRule
+
+# Used when the rule row is missing (it is seeded by migration 0002; an administrator may edit it).
+FALLBACK_RETENTION_MONTHS = 36
+
+
+@dataclass(frozen=True)
+class PublicSection:
+    key: str
+    title: str
+    url_name: str
+    order: int
+    description: str = ""
+
+    def url(self) -> str | None:
+        try:
+            return reverse(self.url_name)
+        except NoReverseMatch:
+            return None
+
+
+_SECTIONS: dict[str, PublicSection] = {}
+
+
+def register_section(section: PublicSection) -> None:
+    _SECTIONS[section.key] = section
+
+
+def sections() -> list[tuple[PublicSection, str]]:
+    """Registered sections whose page exists, in order, with their URL."""
+    found = [(s, s.url()) for s in sorted(_SECTIONS.values(), key=lambda s: (s.order, s.key))]
+    return [(s, url) for s, url in found if url]
+
+
+def retention_start(rule_key: str, on: dt.date | None = None) -> dt.date:
+    """The earliest decision date still public on `on`: retention months back, inclusive."""
+    on = on or timezone.localdate()
+    months = (
+        DisclosureRule.objects.filter(key=rule_key).values_list("retention_months", flat=True).first()
+        or FALLBACK_RETENTION_MONTHS
+    )
+    return add_months(on, -months) + dt.timedelta(days=1)
+
+
+def published_q(
+    rule_key: str, date_field: str, *, on: dt.date | None = None, credit_record_field: str | None = None
+) -> Q:
+    """Entries still public on `on`: dated within the retention period and, when the rule withdraws
+    on repair and the entry stems from a credit record, whose record has not been repaired."""
+    q = Q(**{f"{date_field}__gte": retention_start(rule_key, on)})
+    if credit_record_field:
+        withdraw = DisclosureRule.objects.filter(key=rule_key, withdraw_on_repair=True).exists()
+        if withdraw:
+            q &= ~Q(**{f"{credit_record_field}__status": "repaired"})
+    return q
+
+
+register_section(
+    PublicSection(
+        "licence_register",
+        _("Licence register"),
+        "public:home",
+        10,
+        _("Every licence with its holder, scope, validity and status."),
+    )
+)
+register_section(
+    PublicSection(
+        "licensing_decisions",
+        _("Licensing decisions"),
+        "disclosure:decisions",
+        20,
+        _("Decisions to grant or refuse a licence: enterprise, kind of application, decision and date."),
+    )
+)
+register_section(
+    PublicSection(
+        "commitment_letters",
+        _("Commitment letters (告知承诺书)"),
+        "disclosure:commitments",
+        30,
+        _("Licences granted under notification-commitment, with the commitment the enterprise signed."),
+    )
+)
+register_section(
+    PublicSection(
+        "dishonest_list",
+        _("Dishonest list"),
+        "credit:public-dishonest",
+        40,
+        _("Dishonest behaviours during their listing period; withdrawn after a credit repair."),
+    )
+)
