@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from core.api import validate_input
 from core.drf import Pagination
 from core.exceptions import ConflictError
+from core.schema import paginated as paginated_schema
 from documents import selectors
 from documents.models import Validity
 from documents.services import document_file_intact
@@ -93,7 +94,7 @@ class DocumentListApi(APIView):
             OpenApiParameter("subject_type", str, required=True, description="e.g. licensing.application"),
             OpenApiParameter("subject_id", str, required=True),
         ],
-        responses=OutputSerializer(many=True),
+        responses=paginated_schema(OutputSerializer),
         tags=["documents"],
     )
     def get(self, request):

@@ -14,6 +14,7 @@ from core.api import validate_input
 from core.drf import Pagination
 from core.exceptions import ForbiddenError
 from core.permissions import HasRole
+from core.schema import paginated as paginated_schema
 from licensing.models import LicenceType
 from oversight import panels, selectors, services
 from oversight.models import (
@@ -64,7 +65,7 @@ class EventListApi(APIView):
     class InputSerializer(serializers.Serializer):
         unrated = serializers.BooleanField(required=False, default=False)
 
-    @extend_schema(parameters=[InputSerializer], responses=EventOut(many=True), tags=["oversight"])
+    @extend_schema(parameters=[InputSerializer], responses=paginated_schema(EventOut), tags=["oversight"])
     def get(self, request):
         data = validate_input(self.InputSerializer, request.query_params)
         if request.user.role == "enterprise":
@@ -102,7 +103,7 @@ class RatingListApi(APIView):
     class InputSerializer(serializers.Serializer):
         level = serializers.ChoiceField(choices=[*RatingLevel.values, "bad"], required=False)
 
-    @extend_schema(parameters=[InputSerializer], responses=RatingOut(many=True), tags=["oversight"])
+    @extend_schema(parameters=[InputSerializer], responses=paginated_schema(RatingOut), tags=["oversight"])
     def get(self, request):
         data = validate_input(self.InputSerializer, request.query_params)
         ratings = selectors.ratings_visible(request.user)
@@ -170,7 +171,7 @@ class CallbackListApi(APIView):
         state = serializers.ChoiceField(choices=CallbackState.values, required=False)
         overdue = serializers.BooleanField(required=False, default=False)
 
-    @extend_schema(parameters=[InputSerializer], responses=CallbackOut(many=True), tags=["oversight"])
+    @extend_schema(parameters=[InputSerializer], responses=paginated_schema(CallbackOut), tags=["oversight"])
     def get(self, request):
         data = validate_input(self.InputSerializer, request.query_params)
         tasks = selectors.callbacks_visible(request.user)
@@ -275,7 +276,7 @@ class FlagListApi(APIView):
         state = serializers.ChoiceField(choices=FlagState.values, required=False)
         rule = serializers.CharField(max_length=40, required=False)
 
-    @extend_schema(parameters=[InputSerializer], responses=FlagOut(many=True), tags=["oversight"])
+    @extend_schema(parameters=[InputSerializer], responses=paginated_schema(FlagOut), tags=["oversight"])
     def get(self, request):
         data = validate_input(self.InputSerializer, request.query_params)
         flags = selectors.flags_visible(request.user)
