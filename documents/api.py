@@ -12,10 +12,13 @@ from rest_framework.views import APIView
 from core.api import validate_input
 from core.drf import Pagination
 from core.exceptions import ConflictError
+from core.permissions import HasRole
 from core.schema import paginated as paginated_schema
 from documents import selectors
-from documents.models import Validity
+from documents.models import BulkJob, Validity
 from documents.services import document_file_intact
+
+STAFF_ROLES = ("officer", "approver", "supervisor", "admin")
 
 
 class DocumentVerifyApi(APIView):
@@ -127,6 +130,51 @@ class DocumentFileApi(APIView):
             document.file.storage.open(document.file.name, "rb"),
             content_type="application/pdf",
             filename=f"{document.number}.pdf",
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class BulkJobOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    doc_type = serializers.CharField()
+    state = serializers.ChoiceField(choices=BulkJob.State.choices)
+    total = serializers.IntegerField()
+    done = serializers.IntegerField()
+    agency = serializers.CharField(source="agency.code")
+    requested_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    combined_sha256 = serializers.CharField()
+
+
+class BulkJobApi(APIView):
+    """A bulk print job's progress (agency staff in scope; 404 otherwise)."""
+
+    permission_classes = [HasRole.of(*STAFF_ROLES)]
+
+    @extend_schema(responses=BulkJobOut, tags=["documents"])
+    def get(self, request, pk: int):
+        return Response(BulkJobOut(selectors.bulk_job_get(request.user, pk)).data)
+
+
+class BulkJobFileApi(APIView):
+    """The combined PDF of a finished job; 409 while it is being prepared."""
+
+    permission_classes = [HasRole.of(*STAFF_ROLES)]
+
+    @extend_schema(
+        responses={(200, "application/pdf"): OpenApiResponse(description="the combined PDF")},
+        tags=["documents"],
+    )
+    def get(self, request, pk: int):
+        job = selectors.bulk_job_get(request.user, pk)
+        if job.state != BulkJob.State.FINISHED or not job.combined_file:
+            raise ConflictError(_("The combined PDF is not ready yet."), code="bulk_pending")
+        response = FileResponse(
+            job.combined_file.storage.open(job.combined_file.name, "rb"),
+            content_type="application/pdf",
+            filename=f"bulk-{job.pk}.pdf",
         )
         response["Cache-Control"] = "private, no-store"
         return response

@@ -176,4 +176,19 @@ SAMPLE_CONTEXTS: dict[str, dict] = {
         "publish_until": dt.date(2027, 6, 9),
         "objection_by": dt.date(2026, 6, 30),
     },
+    "supervision_warning": {
+        "licence_title": "承装（修、试）电力设施许可证",
+        "licence_number": "6-1-00213-2021",
+        "found_on": dt.date(2026, 11, 1),
+        "warning_kind": "人员不满足许可条件",
+        "evidence": [
+            "承装类四级许可条件要求技术工人不少于15人，在岗持有效证书的技术工人12人",
+            "安全负责人张某的安全生产考核合格证书已于2026年10月31日过期",
+        ],
+        "required_action": "请你单位对照许可条件及时补充配备相关人员、完成证书复审。",
+        "respond_by": dt.date(2026, 12, 1),
+        "legal_basis": "《承装（修、试）电力设施许可证管理办法》",
+        "contact_name": "王建国",
+        "contact_phone": "020-38121234",
+    },
 }

@@ -567,6 +567,30 @@ DISHONESTY_NOTICE = _register(
 )
 
 
+SUPERVISION_WARNING = _register(
+    DocType(
+        code="supervision_warning",
+        title="监管预警提示函",
+        label=gettext_lazy("Supervision warning letter"),
+        number_prefix="监预",
+        layout=LAYOUT_NOTICE,
+        fixed_text_source="seed 000 item (三)(五): 动态监测 and 预警提醒",
+        keys=(
+            Key("licence_title", doc="e.g. 承装（修、试）电力设施许可证"),
+            Key("licence_number", doc="许可证编号"),
+            Key("found_on", DATE, doc="day the monthly scan found the condition"),
+            Key("warning_kind", doc="what was found, e.g. 人员不满足许可条件"),
+            Key("evidence", TEXT_LIST, doc="each fact found (the scan's evidence)"),
+            Key("required_action", doc="what the enterprise should do (请你单位……)"),
+            Key("respond_by", DATE, required=False, doc="day by which to report back"),
+            LEGAL_BASIS,
+            CONTACT_NAME,
+            CONTACT_PHONE,
+        ),
+    )
+)
+
+
 def doc_type_get(code: str) -> DocType:
     try:
         return DOC_TYPES[code]

@@ -181,6 +181,43 @@ class WarningRecheckApi(APIView):
         return Response(WarningOut(selectors.warning_get(request.user, pk)).data)
 
 
+class WarningLettersApi(APIView):
+    """Print the 监管预警提示函 of every warning the filter selects (the list's filters, e.g.
+    `?run=<scan run id>`) as one bulk job. 202 with the job; follow it at
+    `/api/v1/documents/bulk/{id}/`."""
+
+    permission_classes = [ACTORS]
+
+    class OutputSerializer(serializers.Serializer):
+        job = serializers.IntegerField()
+        total = serializers.IntegerField()
+        skipped = serializers.IntegerField()
+        progress = serializers.CharField()
+
+    @extend_schema(
+        request=None,
+        parameters=_parameters(WarningFilterForm),
+        responses={202: OutputSerializer},
+        tags=["supervision"],
+    )
+    def post(self, request):
+        from django.urls import reverse
+
+        from supervision.letters import warning_letters_bulk
+
+        job, skipped = warning_letters_bulk(
+            warnings=selectors.warnings_list(request.user, _filters(WarningFilterForm, request)),
+            actor=request.user,
+        )
+        body = {
+            "job": job.pk,
+            "total": job.total,
+            "skipped": skipped,
+            "progress": reverse("api-document-bulk-job", args=[job.pk]),
+        }
+        return Response(self.OutputSerializer(body).data, status=status.HTTP_202_ACCEPTED)
+
+
 # --- orders --------------------------------------------------------------------------------------
 
 

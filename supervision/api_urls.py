@@ -4,6 +4,7 @@ from supervision import api
 
 urlpatterns = [
     path("warnings/", api.WarningListApi.as_view(), name="api-supervision-warnings"),
+    path("warnings/letters/", api.WarningLettersApi.as_view(), name="api-supervision-warning-letters"),
     path("warnings/<int:pk>/", api.WarningDetailApi.as_view(), name="api-supervision-warning"),
     path("warnings/<int:pk>/order/", api.WarningOrderApi.as_view(), name="api-supervision-warning-order"),
     path(

@@ -7,7 +7,7 @@ from accounts.provinces import PROVINCES
 from core.forms import BootstrapFormMixin
 from credit.models import Tier
 from licensing.models import Category
-from supervision.models import CommitmentCheck, LicenceWarning, RectificationOrder
+from supervision.models import CommitmentCheck, LicenceWarning, RectificationOrder, ScanRun
 
 ANY = [("", _("Any"))]
 DUE_CHOICES = [
@@ -56,7 +56,16 @@ class WarningFilterForm(_FilterForm):
         choices=[("", _("Anyone")), ("me", _("Me")), ("none", _("Unassigned"))],
         required=False,
     )
-    field_order = ["q", "type", "status", "category", "tier", "province", "agency", "due", "owner"]
+    run = forms.ModelChoiceField(
+        label=_("Found by scan"),
+        queryset=ScanRun.objects.order_by("-started_at"),
+        required=False,
+    )
+    field_order = ["q", "type", "status", "category", "tier", "province", "agency", "due", "owner", "run"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["run"].label_from_instance = lambda run: f"{run.scan_date:%Y-%m-%d} (#{run.pk})"
 
 
 class OrderFilterForm(_FilterForm):

@@ -78,6 +78,8 @@ def warnings_list(user, filters: dict | None = None) -> QuerySet:
         qs = qs.filter(owner=user)
     elif filters.get("owner") == "none":
         qs = qs.filter(owner__isnull=True)
+    if filters.get("run"):
+        qs = qs.filter(opened_run=filters["run"])
     return _common_filters(qs, filters, due_field="due_on").order_by("due_on", "pk")
 
 

@@ -7,6 +7,7 @@ app_name = "supervision"
 urlpatterns = [
     path("", views.home, name="home"),
     path("warnings/", views.warnings_page, name="warnings"),
+    path("warnings/letters/", views.warning_letters, name="warning-letters"),
     path("warnings/<int:pk>/", views.warning_detail, name="warning"),
     path("orders/", views.orders_page, name="orders"),
     path("orders/<int:pk>/", views.order_detail, name="order"),

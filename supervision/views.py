@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -145,8 +146,43 @@ def warnings_page(request):
     return render(
         request,
         "supervision/warnings.html",
-        {"form": form, "page": _page(request, warnings), "querystring": _querystring(request)},
+        {
+            "form": form,
+            "page": _page(request, warnings),
+            "querystring": _querystring(request),
+            "can_print": request.user.role in ACTORS,
+        },
     )
+
+
+@require_POST
+@role_required(*ACTORS)
+def warning_letters(request):
+    """Print the 监管预警提示函 of every warning the current filter shows (e.g. all of one scan run) as
+    one bulk job; the officer follows its progress on the job's page and downloads one PDF."""
+    from supervision.letters import warning_letters_bulk
+
+    form = WarningFilterForm(request.GET or None, user=request.user)
+    back = f"{reverse('supervision:warnings')}?{_querystring(request)}"
+    if form.is_bound and not form.is_valid():
+        messages.error(request, _("The filter is not valid; nothing was printed."))
+        return redirect(back)
+    result = {}
+
+    def issue():
+        result["job"], result["skipped"] = warning_letters_bulk(
+            warnings=selectors.warnings_list(request.user, form.filters()), actor=request.user
+        )
+
+    if not _attempt(request, issue, _("The warning letters are being prepared.")):
+        return redirect(back)
+    if result["skipped"]:
+        messages.info(
+            request,
+            _("%(n)d selected warnings were left out: they already have a current letter or are internal.")
+            % {"n": result["skipped"]},
+        )
+    return redirect("documents:bulk-job", pk=result["job"].pk)
 
 
 @role_required(*EVERYONE)

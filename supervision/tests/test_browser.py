@@ -48,6 +48,26 @@ def test_officer_orders_rectification_and_enterprise_answers(reference_data, pag
     page.goto(page.base_url + "/supervision/warnings/")
     assert licence.number in page.content()
     page.screenshot(path=str(artifacts_dir / "supervision-warnings.png"), full_page=True)
+
+    # ... prints the warning letters of the scan as one bulk job and watches it finish
+    from documents import tasks
+    from documents.models import BulkJob
+    from documents.services import bulk_job_process
+
+    held = tasks.process_bulk_job.apply_async
+    tasks.process_bulk_job.apply_async = lambda *a, **k: None  # no worker here: processed below
+    try:
+        page.click("[data-testid=print-letters] button")
+        page.wait_for_selector("[data-testid=bulk-progress]")
+    finally:
+        tasks.process_bulk_job.apply_async = held
+    job = BulkJob.objects.get()
+    assert job.doc_type == "supervision_warning" and job.total == 1
+    assert "监管预警提示函" in page.content()
+    bulk_job_process(job_id=job.pk)
+    page.wait_for_selector("[data-testid=bulk-download]", timeout=20000)
+    page.screenshot(path=str(artifacts_dir / "supervision-warning-letters.png"), full_page=True)
+    page.goto(page.base_url + "/supervision/warnings/")
     page.click(f"a[href='/supervision/warnings/{warning.pk}/']")
     assert "技术工人：符合条件 12 人，要求 15 人" in page.inner_text("[data-testid=evidence]")
     deadline = timezone.localdate() + dt.timedelta(days=30)

@@ -58,6 +58,8 @@ ENTRIES: dict[str, Entry] = {
         note="authenticated; the list is narrowed by core.scoping",
     ),
     "api-document-file": Entry(LOGGED_IN, obj="document"),
+    "api-document-bulk-job": Entry(STAFF, obj="bulk_job", note="progress; agency-scoped like the page"),
+    "api-document-bulk-job-file": Entry(STAFF, obj="bulk_job", note="409 until the combined PDF is ready"),
     "api-document-verify": Entry(EVERYONE, kwargs={"code": VERIFY_CODE}, note="public (AllowAny)"),
     # --- core: inbox (per user) ---------------------------------------------------------------------
     "inbox": Entry(LOGGED_IN, note="each user sees only their own notifications"),

@@ -40,6 +40,7 @@ ENTRIES: dict[str, Entry] = {
     "supervision:home": Entry(STAFF),
     "supervision:warnings": Entry(STAFF),
     "supervision:warning": Entry(LOGGED_IN, obj="licence_warning"),
+    "supervision:warning-letters": Entry(ACTORS, method="POST", note="bulk 监管预警提示函 of the filter"),
     "supervision:orders": Entry(STAFF),
     "supervision:order": Entry(LOGGED_IN, obj="rectification_order"),
     "supervision:order-evidence": Entry(
@@ -54,6 +55,7 @@ ENTRIES: dict[str, Entry] = {
     # --- API ------------------------------------------------------------------------------------
     "api-supervision-warnings": Entry(LOGGED_IN, note="the enterprise sees its own warnings"),
     "api-supervision-warning": Entry(LOGGED_IN, obj="licence_warning"),
+    "api-supervision-warning-letters": Entry(ACTORS, method="POST", note="bulk 监管预警提示函 of the filter"),
     "api-supervision-warning-order": Entry(ACTORS, obj="licence_warning", method="POST"),
     "api-supervision-warning-recheck": Entry(ACTORS, obj="licence_warning", method="POST"),
     "api-supervision-orders": Entry(LOGGED_IN, note="the enterprise sees its own orders"),
