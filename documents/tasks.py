@@ -6,7 +6,7 @@ import datetime as dt
 from celery import shared_task
 from django.utils import timezone
 
-from documents.models import Document, RenderState
+from documents.models import BulkJob, Document, RenderState
 from documents.services import bulk_job_process, document_render, document_render_failed
 
 RETRY_BACKOFF_SECONDS = 15
@@ -55,4 +55,12 @@ def requeue_stale() -> int:
             jobs.add(bulk_job_id)
             process_bulk_job.delay(bulk_job_id)
             count += 1
+    # A job whose documents are all rendered but whose combined PDF was never stored (the worker died
+    # between the last render and the combination) has no pending document left: find it by its state.
+    unfinished = BulkJob.objects.filter(
+        state__in=[BulkJob.State.QUEUED, BulkJob.State.RUNNING], requested_at__lt=cutoff
+    ).exclude(pk__in=jobs)
+    for bulk_job_id in unfinished.values_list("pk", flat=True)[:1000]:
+        process_bulk_job.delay(bulk_job_id)
+        count += 1
     return count

@@ -262,3 +262,42 @@ def test_requeue_stale_sends_lost_renders_again(issue, monkeypatch):
     assert tasks.requeue_stale() == 1
     assert sent == [document.pk]
     assert fresh.pk not in sent
+
+
+def test_requeue_stale_finishes_a_job_left_between_its_last_render_and_the_combination(
+    agency_nf, officer, enterprise, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Every document rendered, the combined PDF never stored (the worker died in between): no
+    document is pending any more, so the job itself is found by its state and sent again."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from documents import tasks
+    from documents.models import BulkJob
+    from documents.samples import SAMPLE_CONTEXTS
+
+    with django_capture_on_commit_callbacks(execute=False):
+        job = services.document_bulk_request(
+            doc_type="dishonesty_notice",
+            agency=agency_nf,
+            items=[
+                {
+                    "enterprise": enterprise,
+                    "subject_type": "credit.record",
+                    "subject_id": str(n),
+                    "context": SAMPLE_CONTEXTS["dishonesty_notice"],
+                }
+                for n in range(2)
+            ],
+            actor=officer,
+        )
+    for document in job.documents.all():
+        services.document_render(document_id=document.pk)
+    BulkJob.objects.filter(pk=job.pk).update(requested_at=timezone.now() - dt.timedelta(hours=1))
+    sent = []
+    monkeypatch.setattr(tasks.process_bulk_job, "delay", sent.append)
+    assert tasks.requeue_stale() == 1 and sent == [job.pk]
+    assert services.bulk_job_process(job_id=job.pk).state == BulkJob.State.FINISHED
+    sent.clear()
+    assert tasks.requeue_stale() == 0 and sent == []
