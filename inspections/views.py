@@ -548,12 +548,20 @@ def conflict_list(request):
     return render(
         request,
         "inspections/conflict_list.html",
-        {"page": _page(request, qs), "form": form, "withdraw_form": forms.WithdrawForm(), "can_act": can_act},
+        {
+            "page": _page(request, qs),
+            "form": form,
+            "withdraw_form": forms.WithdrawForm(),
+            "can_act": can_act,
+            # the administrator may withdraw (as through the API), not declare: a declaration names
+            # an agency's inspector
+            "can_withdraw": can_act or request.user.role == "admin" or request.user.is_superuser,
+        },
     )
 
 
 @require_POST
-@role_required(*STAFF)
+@role_required(*STAFF, "admin")
 def conflict_withdraw(request, pk: int):
     declaration = get_object_or_404(selectors.conflicts_for(request.user), pk=pk)
     form = forms.WithdrawForm(request.POST)

@@ -436,6 +436,26 @@ def test_administrators_declare_conflicts_in_the_admin(client, admin_user, offic
     assert AuditLog.objects.filter(action="conflict.declare", object_id=str(declaration.pk)).exists()
 
 
+def test_administrators_withdraw_declarations_on_the_page_as_through_the_api(
+    client, admin_user, officer, enterprise
+):
+    from core.models import AuditLog
+
+    declaration = services.conflict_declare(
+        inspector=officer, enterprise=enterprise, relation="kinship", detail="配偶", actor=officer
+    )
+    client.force_login(admin_user)
+    html = client.get("/inspections/conflicts/").content.decode()
+    assert f"/inspections/conflicts/{declaration.pk}/withdraw/" in html
+    client.post(f"/inspections/conflicts/{declaration.pk}/withdraw/", {"reason": ""})
+    declaration.refresh_from_db()
+    assert declaration.withdrawn_at is None  # no reason, no change
+    client.post(f"/inspections/conflicts/{declaration.pk}/withdraw/", {"reason": "已离婚，关系解除"})
+    declaration.refresh_from_db()
+    assert declaration.withdrawn_by == admin_user
+    assert AuditLog.objects.filter(action="conflict.withdraw", object_id=str(declaration.pk)).count() == 1
+
+
 def test_plan_page_refuses_a_related_inspector(client, enterprise, officer, officer2):
     services.conflict_declare(
         inspector=officer, enterprise=enterprise, relation="kinship", detail="", actor=officer

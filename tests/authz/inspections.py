@@ -8,8 +8,8 @@ approver, supervisor, admin; STAFF = officer, approver):
 - pages and lists: READERS (the matrix's STAFF); inspections and self-inspection lists, inspection and
   self-report details also the enterprise (its own; a planned inspection is not shown to it);
 - actions (draw, plan, record, cancel, publish, lists, complaints, referrals, self-inspection draw and
-  verification): officer/approver of the object's agency; conflicts: the API also lets the
-  administrator declare/withdraw (the page `conflict-withdraw` does not — a small inconsistency);
+  verification): officer/approver of the object's agency; conflicts: the administrator may also
+  withdraw (page and API) and declare through the API (which names the enterprise);
 - submitting a self-inspection report: the enterprise, to a campaign of its own agency;
 - public pages: everyone; a campaign is public once published.
 
@@ -80,9 +80,7 @@ ENTRIES: dict[str, Entry] = {
     "inspections:complaint": Entry(READERS, obj="complaint"),
     "inspections:referrals": Entry(READERS),
     "inspections:conflicts": Entry(READERS),
-    "inspections:conflict-withdraw": Entry(
-        ACTORS, obj="conflict", method="POST", note="the API also admits the administrator"
-    ),
+    "inspections:conflict-withdraw": Entry(roles(OFFICER, APPROVER, ADMIN), obj="conflict", method="POST"),
     "inspections:problems": Entry(READERS),
     "inspections:problem": Entry(
         READERS, kwargs=OWN_ENTERPRISE, note="the own enterprise only; see OwnEnterpriseId"
