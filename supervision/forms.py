@@ -60,6 +60,7 @@ class WarningFilterForm(_FilterForm):
         label=_("Found by scan"),
         queryset=ScanRun.objects.order_by("-started_at"),
         required=False,
+        empty_label=_("Any"),
     )
     field_order = ["q", "type", "status", "category", "tier", "province", "agency", "due", "owner", "run"]
 
