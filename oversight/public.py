@@ -1,14 +1,16 @@
 """一公开: the sections of the public disclosure site and how long each outcome stays public.
 
-Sections are a registry: the landing page `/public/disclosure/` lists every registered section.
-Apps merged later register theirs from `AppConfig.ready()`:
+Sections are a registry: the landing page `/public/disclosure/` lists every registered section. This
+module registers licensing's; inspections (`random_inspection_results`) and penalties
+(`penalty_decisions`) register theirs from `AppConfig.ready()`:
 
     from oversight.public import PublicSection, register_section
-    register_section(PublicSection("penalty_decisions", _("Penalty decisions"), "penalties:public", 50,
+    register_section(PublicSection("penalty_decisions", _("Penalty decisions"), "penalties:public", 60,
                                    _("Administrative penalty decisions …")))
 
-A section's entries are withdrawn when their `DisclosureRule` retention ends, and — when the rule
-says so — after a granted credit repair (seed 000 item 八): `published_q()` builds that filter.
+A section's entries are withdrawn when their `DisclosureRule` retention ends, after a granted objection
+revoked their credit record, and — when the rule says so — after a granted credit repair (seed 000
+item 八): `published_q()` builds that filter.
 """
 
 from __future__ import annotations
