@@ -322,6 +322,9 @@ class Inspection(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["agency", "state", "due_on"]),
             models.Index(fields=["enterprise", "state"]),
             models.Index(fields=["campaign", "draw_position"]),
+            # the dashboard's inspections completed in a period, for all agencies (oversight panel
+            # `verification_methods`); one agency's go through (agency, state, due_on)
+            models.Index(fields=["state", "inspected_on"], name="inspection_state_done_on"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Enterprise
 from core.scoping import scope_queryset
@@ -29,7 +31,11 @@ from inspections.models import (
     SelfInspectionReport,
     ThreeListEntry,
 )
-from licensing.models import LicenceStatus
+from licensing.models import Licence, LicenceStatus
+from oversight.figures import PCT, TEXT, Chart, Column, Figure, rate
+
+if TYPE_CHECKING:
+    from oversight.selectors import DashboardFilters
 
 TIER_LABELS = dict(Tier.choices)
 
@@ -172,9 +178,14 @@ def campaign_verification(campaign: Campaign, inputs: dict | None = None) -> Ver
     )
 
 
-def published_campaigns() -> QuerySet[Campaign]:
+def published_campaigns(on: dt.date | None = None) -> QuerySet[Campaign]:
+    """Campaigns whose results are public on `on`: published within the retention of the disclosure
+    rule `inspection_results` (一公开; the rule is oversight data an administrator may edit)."""
+    from oversight.public import published_q
+
     return (
         Campaign.objects.filter(state=Campaign.State.PUBLISHED)
+        .filter(published_q("inspection_results", "published_at__date", on=on))
         .select_related("agency")
         .annotate(
             drawn=Count("inspections"), short=Count("inspections", filter=Q(inspections__result="short"))
@@ -183,10 +194,22 @@ def published_campaigns() -> QuerySet[Campaign]:
     )
 
 
-def published_results(campaign: Campaign) -> QuerySet[Inspection]:
-    """What the public sees of each inspection: enterprise, credit code, date, result — no names of people."""
+def published_results(campaign: Campaign, on: dt.date | None = None) -> QuerySet[Inspection]:
+    """What the public sees of each inspection: enterprise, credit code, date, result — no names of people.
+    An inspection whose credit record was repaired (the rule withdraws on repair) or revoked after an
+    objection is withdrawn from the list; the draw stays verifiable (its inputs name no one)."""
+    from oversight.public import published_q
+
     return (
-        campaign.inspections.select_related("enterprise", "rectification_order")
+        campaign.inspections.filter(
+            published_q(
+                "inspection_results",
+                "campaign__published_at__date",
+                on=on,
+                credit_record_field="credit_record",
+            )
+        )
+        .select_related("enterprise", "rectification_order")
         .annotate(findings=Count("items", filter=Q(items__outcome=ItemResult.Outcome.FINDING)))
         .order_by("draw_position")
     )
@@ -519,3 +542,103 @@ def my_tasks(user, *, category: str = "", tier: str = "", province: str = "") ->
             **filters,
         )
     return Tasks(list(inspections), list(entries), list(reports), list(complaints))
+
+
+# --- dashboard (oversight panels `random_inspections`, `three_lists`) ---------------------------------------------
+def _tier_label_map() -> dict:
+    return {"": _("Not recorded"), **{k: str(label) for k, label in Tier.choices}}
+
+
+def figure_random_inspections(f: DashboardFilters) -> Figure:
+    """双随机 results by the tier each enterprise had when drawn (as `campaign_report` counts a campaign),
+    over the campaigns drawn in the period. One aggregate query."""
+    qs = f.by_agency(
+        Inspection.objects.filter(origin=Inspection.Origin.CAMPAIGN).filter(f.moment_q("campaign__drawn_at"))
+    )
+    qs = f.by_licence_type(qs, "campaign__licence_type")
+    grouped = {
+        row["draw_tier"]: row
+        for row in qs.values("draw_tier")
+        .annotate(
+            drawn=Count("pk"),
+            inspected=Count("pk", filter=Q(state=Inspection.State.COMPLETED)),
+            short=Count("pk", filter=Q(result=Inspection.Result.SHORT)),
+            rectified=Count("pk", filter=Q(rectification_order__state="resolved")),
+            cancelled=Count("pk", filter=Q(state=Inspection.State.CANCELLED)),
+        )
+        .order_by()
+    }
+    empty = {"drawn": 0, "inspected": 0, "short": 0, "rectified": 0, "cancelled": 0}
+    rows = []
+    for tier in [*Tier.values, *sorted(set(grouped) - set(Tier.values))]:
+        row = {**empty, **grouped.get(tier, {}), "draw_tier": tier}
+        row["pending"] = row["drawn"] - row["inspected"] - row["cancelled"]
+        row["short_rate"] = rate(row["short"], row["inspected"])
+        rows.append(row)
+    return Figure(
+        key="random_inspections",
+        title=_("双随机: results by credit tier"),
+        columns=[
+            Column("draw_tier", _("Credit tier when drawn"), TEXT, _tier_label_map()),
+            Column("drawn", _("Drawn")),
+            Column("inspected", _("Inspected")),
+            Column("short", _("Problems found")),
+            Column("short_rate", _("Share with problems"), PCT),
+            Column("rectified", _("Rectified")),
+            Column("pending", _("Still to inspect")),
+            Column("cancelled", _("Cancelled")),
+        ],
+        rows=rows,
+        chart=Chart("bar", "draw_tier", ("drawn", "inspected", "short"), unit=_("enterprises")),
+        note=_(
+            "Enterprises drawn by the random-inspection campaigns drawn in the period, by the tier they had "
+            "when drawn. Share with problems: problems found ÷ inspected."
+        ),
+    )
+
+
+def figure_three_lists(f: DashboardFilters) -> Figure:
+    """三清单: entries on each list now, added and resolved in the period. One aggregate query."""
+    open_now = ~Q(state=ThreeListEntry.State.RESOLVED)
+    added, resolved = f.moment_q("listed_at"), f.moment_q("resolved_at")
+    qs = f.by_agency(ThreeListEntry.objects.filter(open_now | added | resolved))
+    if f.licence_type:
+        qs = qs.filter(
+            Exists(
+                Licence.objects.filter(
+                    enterprise=OuterRef("enterprise_id"),
+                    licence_type=f.licence_type,
+                    status=LicenceStatus.VALID,
+                )
+            )
+        )
+    grouped = {
+        row["list_kind"]: row
+        for row in qs.values("list_kind")
+        .annotate(
+            listed=Count("pk", filter=open_now),
+            added=Count("pk", filter=added),
+            resolved=Count("pk", filter=resolved),
+        )
+        .order_by()
+    }
+    rows = [
+        {"list_kind": kind, "listed": 0, "added": 0, "resolved": 0, **grouped.get(kind, {})}
+        for kind in ListKind.values
+    ]
+    return Figure(
+        key="three_lists",
+        title=_("三清单: sizes of the three lists"),
+        columns=[
+            Column("list_kind", _("List"), TEXT, {k: str(v) for k, v in ListKind.choices}),
+            Column("listed", _("On the list now")),
+            Column("added", _("Added in the period")),
+            Column("resolved", _("Resolved in the period")),
+        ],
+        rows=rows,
+        chart=Chart("bar", "list_kind", ("listed", "added", "resolved"), unit=_("enterprises")),
+        note=_(
+            "On the list now: entries not resolved today. With a licence type: enterprises holding a "
+            "valid licence of that type."
+        ),
+    )

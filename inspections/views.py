@@ -760,7 +760,8 @@ def public_campaigns(request):
 
 
 def _published(pk: int) -> Campaign:
-    return get_object_or_404(Campaign.objects.select_related("agency"), pk=pk, state=Campaign.State.PUBLISHED)
+    """A campaign still public: published and within the retention of its results (else 404)."""
+    return get_object_or_404(selectors.published_campaigns(), pk=pk)
 
 
 def public_campaign(request, pk: int):

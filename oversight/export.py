@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from oversight.figures import CHANGE, DAYS, PCT, Figure
+from oversight.figures import CHANGE, DAYS, PCT, YUAN, Figure
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]\*\?/\\:]")
 
@@ -62,6 +62,8 @@ def workbook(figures: list[Figure], *, heading: str, filters_text: str) -> bytes
                     cell.number_format = "0.0%"
                 elif kind == DAYS and isinstance(cell.value, float):
                     cell.number_format = "0.0"
+                elif kind == YUAN and isinstance(cell.value, float):
+                    cell.number_format = "#,##0.00"
                 elif hasattr(cell.value, "isoformat"):
                     cell.number_format = "yyyy-mm-dd"
         for index, column in enumerate(figure.columns, start=1):

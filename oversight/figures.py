@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-# Column kinds: how a value is shown. "pct" and "change" hold percentages (93.3 means 93.3 %).
-TEXT, INT, PCT, CHANGE, DAYS, DATE = "text", "int", "pct", "change", "days", "date"
+# Column kinds: how a value is shown. "pct" and "change" hold percentages (93.3 means 93.3 %);
+# "yuan" an amount of money (a float with two decimals).
+TEXT, INT, PCT, CHANGE, DAYS, DATE, YUAN = "text", "int", "pct", "change", "days", "date", "yuan"
 # A column whose rows each say their own kind in row["_kind"] (a table of mixed figures).
 AUTO = "auto"
 
@@ -35,6 +36,8 @@ class Column:
             return f"{value:+.1f}%"
         if kind == DAYS:
             return f"{value:.1f}"
+        if kind == YUAN:
+            return f"{value:,.2f}"
         if kind == DATE:
             return value.isoformat() if isinstance(value, dt.date) else str(value)
         return str(value)
@@ -137,3 +140,8 @@ def change(current, previous) -> float | None:
 
 def one_decimal(value) -> float | None:
     return None if value is None else round(float(value), 1)
+
+
+def money(value) -> float:
+    """A Decimal sum (None when nothing was summed) as yuan with two decimals."""
+    return 0.0 if value is None else round(float(value), 2)

@@ -9,10 +9,10 @@ Register one from your app's `AppConfig.ready()`:
 Each figure is a selector returning `oversight.figures.Figure` with a fixed number of aggregate
 queries; the dashboard page, the Excel export and `/api/v1/oversight/dashboard/` all render it.
 
-Keys reserved for the apps merged later (docs/oversight.md lists what each should show):
-`verification_methods` (share of off-site and video verification), `commitment_checks` (告知承诺
-post-approval checks within 6 months), `random_inspections` (双随机 results by tier), `three_lists`
-(sizes of the three lists), `penalties` (penalty decisions by type).
+Registered (docs/oversight.md defines each figure): here `time_limits`, `service_quality`, `credit`,
+`work_supervision` and the cross-app `verification_methods`; from their apps' `ready()`:
+`commitment_checks` (supervision), `random_inspections` and `three_lists` (inspections), `penalties`
+(penalties).
 """
 
 from __future__ import annotations
@@ -85,4 +85,13 @@ register_panel(
 register_panel(Panel("credit", _("Credit"), 30, lambda f: [selectors.figure_credit_tiers(f)]))
 register_panel(
     Panel("work_supervision", _("Daily work supervision"), 40, lambda f: [selectors.figure_work_flags(f)])
+)
+# Cross-app (inspections and supervision's commitment checks): registered here.
+register_panel(
+    Panel(
+        "verification_methods",
+        _("Verification methods (off-site and video)"),
+        50,
+        selectors.verification_figures,
+    )
 )

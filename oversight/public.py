@@ -1,14 +1,16 @@
 """一公开: the sections of the public disclosure site and how long each outcome stays public.
 
-Sections are a registry: the landing page `/public/disclosure/` lists every registered section.
-Apps merged later register theirs from `AppConfig.ready()`:
+Sections are a registry: the landing page `/public/disclosure/` lists every registered section. This
+module registers licensing's; inspections (`random_inspection_results`) and penalties
+(`penalty_decisions`) register theirs from `AppConfig.ready()`:
 
     from oversight.public import PublicSection, register_section
-    register_section(PublicSection("penalty_decisions", _("Penalty decisions"), "penalties:public", 50,
+    register_section(PublicSection("penalty_decisions", _("Penalty decisions"), "penalties:public", 60,
                                    _("Administrative penalty decisions …")))
 
-A section's entries are withdrawn when their `DisclosureRule` retention ends, and — when the rule
-says so — after a granted credit repair (seed 000 item 八): `published_q()` builds that filter.
+A section's entries are withdrawn when their `DisclosureRule` retention ends, after a granted objection
+revoked their credit record, and — when the rule says so — after a granted credit repair (seed 000
+item 八): `published_q()` builds that filter.
 """
 
 from __future__ import annotations
@@ -56,26 +58,36 @@ def sections() -> list[tuple[PublicSection, str]]:
     return [(s, url) for s, url in found if url]
 
 
+def _rule(rule_key: str) -> tuple[int, bool]:
+    """(retention months, withdrawn on repair) of a rule, in one query."""
+    row = (
+        DisclosureRule.objects.filter(key=rule_key)
+        .values_list("retention_months", "withdraw_on_repair")
+        .first()
+    )
+    return (row[0] or FALLBACK_RETENTION_MONTHS, row[1]) if row else (FALLBACK_RETENTION_MONTHS, False)
+
+
+def _start(months: int, on: dt.date | None) -> dt.date:
+    return add_months(on or timezone.localdate(), -months) + dt.timedelta(days=1)
+
+
 def retention_start(rule_key: str, on: dt.date | None = None) -> dt.date:
     """The earliest decision date still public on `on`: retention months back, inclusive."""
-    on = on or timezone.localdate()
-    months = (
-        DisclosureRule.objects.filter(key=rule_key).values_list("retention_months", flat=True).first()
-        or FALLBACK_RETENTION_MONTHS
-    )
-    return add_months(on, -months) + dt.timedelta(days=1)
+    return _start(_rule(rule_key)[0], on)
 
 
 def published_q(
     rule_key: str, date_field: str, *, on: dt.date | None = None, credit_record_field: str | None = None
 ) -> Q:
-    """Entries still public on `on`: dated within the retention period and, when the rule withdraws
-    on repair and the entry stems from a credit record, whose record has not been repaired."""
-    q = Q(**{f"{date_field}__gte": retention_start(rule_key, on)})
+    """Entries still public on `on`: dated within the retention period and, when the entry stems from
+    a credit record, whose record was not revoked after a granted objection (the record was wrong) nor
+    — when the rule withdraws on repair — repaired. One query (the rule)."""
+    months, withdraw_on_repair = _rule(rule_key)
+    q = Q(**{f"{date_field}__gte": _start(months, on)})
     if credit_record_field:
-        withdraw = DisclosureRule.objects.filter(key=rule_key, withdraw_on_repair=True).exists()
-        if withdraw:
-            q &= ~Q(**{f"{credit_record_field}__status": "repaired"})
+        withdrawn = ["revoked", "repaired"] if withdraw_on_repair else ["revoked"]
+        q &= ~Q(**{f"{credit_record_field}__status__in": withdrawn})
     return q
 
 

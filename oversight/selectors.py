@@ -119,6 +119,21 @@ class DashboardFilters:
     def by_agency(self, qs: QuerySet, field: str = "agency_id") -> QuerySet:
         return qs.filter(**{field: self.agency_id}) if self.agency_id else qs
 
+    def by_licence_type(self, qs: QuerySet, field: str = "licence__licence_type") -> QuerySet:
+        return qs.filter(**{field: self.licence_type}) if self.licence_type else qs
+
+    @property
+    def moments(self) -> tuple[dt.datetime, dt.datetime]:
+        """The period as local-time bounds [start, end) for timestamp columns: a range over the
+        column (its index usable), not a date function of it."""
+        start = timezone.make_aware(dt.datetime.combine(self.date_from, dt.time.min))
+        end = timezone.make_aware(dt.datetime.combine(self.date_to + dt.timedelta(days=1), dt.time.min))
+        return start, end
+
+    def moment_q(self, field: str) -> Q:
+        start, end = self.moments
+        return Q(**{f"{field}__gte": start, f"{field}__lt": end})
+
 
 def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
     """This calendar year up to today."""
@@ -618,6 +633,120 @@ def figure_work_flags(f: DashboardFilters) -> Figure:
         ),
         note=_("Items whose facts date from the period, by state."),
     )
+
+
+# --- verification methods (inspections and commitment checks) ----------------------------------------------------
+VERIFICATION_METHODS = ("on_site", "off_site", "video")
+REMOTE_METHODS = ("off_site", "video")
+
+
+def verification_counts(f: DashboardFilters) -> dict[str, dict[str, int]]:
+    """How the agency verified in the period, two aggregate queries: completed inspections by kind
+    (`inspected_on` in the period) and commitment checks done by method (`checked_on` in the period).
+    {method: {"inspections": n, "commitment_checks": n}}; the three methods always present."""
+    from inspections.models import Inspection
+    from supervision.models import CommitmentCheck
+
+    inspections = f.by_licence_type(
+        f.by_agency(
+            Inspection.objects.filter(state=Inspection.State.COMPLETED, inspected_on__range=f.current)
+        )
+    )
+    checks = f.by_licence_type(f.by_agency(CommitmentCheck.objects.filter(checked_on__range=f.current)))
+    counts: dict[str, dict[str, int]] = {
+        m: {"inspections": 0, "commitment_checks": 0} for m in VERIFICATION_METHODS
+    }
+    for column, qs, field in (
+        ("inspections", inspections, "kind"),
+        ("commitment_checks", checks, "method"),
+    ):
+        for method, n in qs.values(field).annotate(n=Count("pk")).order_by().values_list(field, "n"):
+            counts.setdefault(method, {"inspections": 0, "commitment_checks": 0})[column] = n
+    return counts
+
+
+def _method_labels() -> dict:
+    from inspections.models import InspectionKind
+
+    return {"": _("Not recorded"), **{k: str(label) for k, label in InspectionKind.choices}}
+
+
+def figure_verification_methods(f: DashboardFilters, counts: dict | None = None) -> Figure:
+    counts = verification_counts(f) if counts is None else counts
+    total = sum(c["inspections"] + c["commitment_checks"] for c in counts.values())
+    order = list(VERIFICATION_METHODS)
+    rows = []
+    for method in sorted(counts, key=lambda m: order.index(m) if m in order else len(order)):
+        row = {"method": method, **counts[method]}
+        row["total"] = row["inspections"] + row["commitment_checks"]
+        row["share"] = rate(row["total"], total)
+        rows.append(row)
+    return Figure(
+        key="verification_methods",
+        title=_("Verifications by method"),
+        columns=[
+            Column("method", _("Method"), TEXT, _method_labels()),
+            Column("inspections", _("Inspections")),
+            Column("commitment_checks", _("Commitment checks")),
+            Column("total", _("Total")),
+            Column("share", _("Share"), PCT),
+        ],
+        rows=rows,
+        chart=Chart(
+            "bar",
+            "method",
+            ("inspections", "commitment_checks"),
+            stack={"inspections": "verifications", "commitment_checks": "verifications"},
+            unit=_("verifications"),
+        ),
+        note=_(
+            "Inspections completed (inspected in the period, any origin) and 告知承诺 commitment checks "
+            "done (checked in the period), by how the facts were verified."
+        ),
+    )
+
+
+def figure_remote_verification(f: DashboardFilters, counts: dict | None = None) -> Figure:
+    """Seed 002: "非必要不现场检查" — the share of verifications made off-site or by video."""
+    counts = verification_counts(f) if counts is None else counts
+    total = sum(c["inspections"] + c["commitment_checks"] for c in counts.values())
+    remote = sum(counts[m]["inspections"] + counts[m]["commitment_checks"] for m in REMOTE_METHODS)
+    video = counts["video"]["inspections"] + counts["video"]["commitment_checks"]
+    values = {
+        "remote_share": rate(remote, total),
+        "video_share": rate(video, total),
+        "remote": remote,
+        "video": video,
+        "total": total,
+    }
+    labels = {
+        "remote_share": _("Share verified off-site or by video"),
+        "video_share": _("Share verified by video"),
+        "remote": _("Off-site and video verifications"),
+        "video": _("Video verifications"),
+        "total": _("All verifications"),
+    }
+    rows = [
+        {"metric": key, "value": values[key], "_kind": PCT if key.endswith("_share") else INT}
+        for key in labels
+    ]
+    return Figure(
+        key="remote_verification",
+        title=_("Off-site and video verification"),
+        columns=[Column("metric", _("Figure"), TEXT, labels), Column("value", _("Value"), AUTO)],
+        rows=rows,
+        chart=Chart("gauge", "metric", ("value",), unit="%"),
+        note=_(
+            "Off-site (documents and data) and remote video verifications over all inspections and "
+            "commitment checks of the period (seed 002: no on-site inspection unless necessary)."
+        ),
+    )
+
+
+def verification_figures(f: DashboardFilters) -> list[Figure]:
+    """The `verification_methods` panel: both figures from the same two queries."""
+    counts = verification_counts(f)
+    return [figure_verification_methods(f, counts), figure_remote_verification(f, counts)]
 
 
 # --- lists ---------------------------------------------------------------------------------------------------------

@@ -10,6 +10,9 @@ class PenaltiesConfig(AppConfig):
         from django.db import transaction
 
         from core.calendar import calendar_changed
+        from oversight.panels import Panel, register_panel
+        from oversight.public import PublicSection, register_section
+        from penalties.selectors import figure_penalties_by_violation
 
         def _recompute(sender, years, **kwargs):
             from penalties.tasks import recompute_provisional_deadlines
@@ -19,4 +22,17 @@ class PenaltiesConfig(AppConfig):
         # weak=False: the receiver is a closure that would otherwise be collected once ready() returns.
         calendar_changed.connect(
             _recompute, dispatch_uid="penalties.recompute_provisional_deadlines", weak=False
+        )
+        register_panel(Panel("penalties", _("Penalties"), 90, lambda f: [figure_penalties_by_violation(f)]))
+        register_section(
+            PublicSection(
+                "penalty_decisions",
+                _("Penalty decisions"),
+                "penalties:public",
+                60,
+                _(
+                    "Administrative penalty decisions: enterprise, violation, penalty and date; withdrawn "
+                    "when the publication period ends or after a credit repair."
+                ),
+            )
         )

@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from core.exceptions import DomainError
 from core.scoping import scope_queryset
 from credit.models import FinePosition, RecordStatus, Tier
 from credit.selectors import fine_position, measure_for
+from oversight.figures import TEXT, YUAN, Chart, Column, Figure, money
 from penalties.models import (
     DECIDED_STATES,
     Bar,
@@ -26,6 +28,9 @@ from penalties.models import (
     State,
     Violation,
 )
+
+if TYPE_CHECKING:
+    from oversight.selectors import DashboardFilters
 
 CENT = Decimal("0.01")
 # The tier names as the credit platform prints them (seed 003 §二.2); used in the Chinese reasoning.
@@ -260,7 +265,10 @@ def departures(user) -> QuerySet[PenaltyCase]:
 
 def public_decisions(on: dt.date | None = None) -> QuerySet[PenaltyCase]:
     """Published decisions: withdrawn as soon as the linked credit record is repaired (or revoked after
-    an objection) or its publication period has ended (seed 000 (八); SPEC §4)."""
+    an objection) or its publication period has ended (seed 000 (八); SPEC §4) — the record's own
+    period by grade, and at most the retention of the disclosure rule `penalty_decisions`."""
+    from oversight.public import published_q
+
     on = on or today()
     return (
         PenaltyCase.objects.filter(
@@ -270,6 +278,8 @@ def public_decisions(on: dt.date | None = None) -> QuerySet[PenaltyCase]:
             credit_record__published=True,
             credit_record__status=RecordStatus.ACTIVE,
         )
+        # the disclosure rule `penalty_decisions` caps the period (an administrator may shorten it)
+        .filter(published_q("penalty_decisions", "decided_on", on=on, credit_record_field="credit_record"))
         .select_related("agency", "enterprise", "violation")
         .order_by("-decided_on", "-id")
     )
@@ -440,3 +450,56 @@ def decision_document_context(case: PenaltyCase) -> dict:
         }
     )
     return context
+
+
+# --- dashboard (oversight panel `penalties`) ------------------------------------------------------
+def figure_penalties_by_violation(f: DashboardFilters) -> Figure:
+    """Decisions dated in the period by violation type: penalties imposed and not, fines and
+    confiscations, licences revoked. One aggregate query over the `decided_on` index."""
+    imposed = Q(outcome=Outcome.PENALTY)
+    qs = f.by_licence_type(
+        f.by_agency(PenaltyCase.objects.filter(decided_on__range=f.current, outcome__in=Outcome.values))
+    )
+    rows = list(
+        qs.values("violation__code", "violation__item", "violation__title")
+        .annotate(
+            penalties=Count("pk", filter=imposed),
+            no_penalty=Count("pk", filter=Q(outcome=Outcome.NO_PENALTY)),
+            fines=Sum("fine_amount", filter=imposed),
+            confiscated=Sum("confiscation_amount", filter=imposed),
+            revoked=Count("pk", filter=imposed & Q(revoke_licence=True)),
+        )
+        .order_by("violation__item")
+    )
+    labels = {}
+    for row in rows:
+        row["violation"] = row.pop("violation__code")
+        labels[row["violation"]] = f"{row.pop('violation__item')}. {row.pop('violation__title')}"
+        row["decisions"] = row["penalties"] + row["no_penalty"]
+        row["fines"], row["confiscated"] = money(row["fines"]), money(row["confiscated"])
+    return Figure(
+        key="penalties_by_violation",
+        title=_("Penalty decisions by violation type"),
+        columns=[
+            Column("violation", _("Violation"), TEXT, labels),
+            Column("decisions", _("Decisions")),
+            Column("penalties", _("Penalty imposed")),
+            Column("no_penalty", _("No penalty")),
+            Column("fines", _("Fines (yuan)"), YUAN),
+            Column("confiscated", _("Illegal gains confiscated (yuan)"), YUAN),
+            Column("revoked", _("Licences revoked")),
+        ],
+        rows=rows,
+        chart=Chart(
+            "bar",
+            "violation",
+            ("penalties", "no_penalty"),
+            stack={"penalties": "decisions", "no_penalty": "decisions"},
+            unit=_("decisions"),
+            horizontal=True,
+        ),
+        note=_(
+            "Decisions dated in the period: penalty decisions and decisions not to impose a penalty. "
+            "Amounts as decided (not as paid)."
+        ),
+    )

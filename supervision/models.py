@@ -367,7 +367,11 @@ class CommitmentCheck(ConcurrentTransitionMixin, models.Model):
         ordering = ["due_on", "id"]
         verbose_name = _("commitment check")
         verbose_name_plural = _("commitment checks")
-        indexes = [models.Index(fields=["agency", "state", "due_on"])]
+        indexes = [
+            models.Index(fields=["agency", "state", "due_on"]),
+            # the dashboard's checks done in a period (oversight panel `verification_methods`)
+            models.Index(fields=["checked_on"], name="commitment_check_checked_on"),
+        ]
         constraints = [
             # One check per commitment decision: ensuring it twice finds the first.
             models.UniqueConstraint(

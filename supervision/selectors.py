@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.scoping import scope_queryset
 from licensing.models import LicenceScope, LicenceStatus
+from oversight.figures import AUTO, INT, PCT, TEXT, Chart, Column, Figure, rate
 from supervision.models import INTERNAL_TYPES, CommitmentCheck, LicenceWarning, RectificationOrder, ScanRun
+
+if TYPE_CHECKING:
+    from oversight.selectors import DashboardFilters
 
 DUE_SOON_DAYS = 30
 
@@ -254,3 +260,86 @@ def scan_runs() -> QuerySet:
 
 def latest_scan() -> ScanRun | None:
     return scan_runs().first()
+
+
+# --- dashboard (oversight panel `commitment_checks`) ---------------------------------------------
+
+
+def commitment_check_counts(f: DashboardFilters) -> dict[str, int]:
+    """The checks falling due in the dashboard's period (agency, licence type), one aggregate query,
+    counted as `commitment_coverage` counts them on the dashboard's day."""
+    on = f.today
+    done = Q(checked_on__isnull=False)
+    qs = f.by_licence_type(f.by_agency(CommitmentCheck.objects.filter(due_on__range=f.current)))
+    return qs.aggregate(
+        due=Count("pk"),
+        population=Count("pk", filter=done | Q(due_on__lt=on)),
+        on_time=Count("pk", filter=done & Q(checked_on__lte=F("due_on"))),
+        late=Count("pk", filter=done & Q(checked_on__gt=F("due_on"))),
+        overdue=Count("pk", filter=~done & Q(due_on__lt=on)),
+        pending=Count("pk", filter=~done & Q(due_on__gte=on)),
+        **{
+            outcome: Count("pk", filter=done & Q(outcome=outcome))
+            for outcome in CommitmentCheck.Outcome.values
+        },
+        referred=Count("pk", filter=Q(penalty_referral=True)),
+    )
+
+
+def figure_commitment_coverage(f: DashboardFilters, counts: dict | None = None) -> Figure:
+    """全覆盖核查 within six months (seed 000 一(三)): done by the due date ÷ checks due (target 100 %)."""
+    counts = commitment_check_counts(f) if counts is None else counts
+    values = {**counts, "coverage": rate(counts["on_time"], counts["population"])}
+    labels = {
+        "coverage": _("Checked within six months (target 100 %)"),
+        "due": _("Checks due in the period"),
+        "on_time": _("Checked by the due date"),
+        "late": _("Checked after the due date"),
+        "overdue": _("Not checked, overdue"),
+        "pending": _("Not checked, not yet due"),
+    }
+    rows = [
+        {"metric": key, "value": values[key], "_kind": PCT if key == "coverage" else INT} for key in labels
+    ]
+    return Figure(
+        key="commitment_coverage",
+        title=_("告知承诺: checks within six months"),
+        columns=[Column("metric", _("Figure"), TEXT, labels), Column("value", _("Value"), AUTO)],
+        rows=rows,
+        chart=Chart("gauge", "metric", ("value",), unit="%"),
+        note=_(
+            "Every licence granted under notification-commitment is checked within six months of the "
+            "decision. Checks whose due date falls in the period; the rate is over those already checked "
+            "or past their due date."
+        ),
+    )
+
+
+def figure_commitment_outcomes(f: DashboardFilters, counts: dict | None = None) -> Figure:
+    counts = commitment_check_counts(f) if counts is None else counts
+    checked = counts["on_time"] + counts["late"]
+    rows = [
+        {"outcome": outcome, "count": counts[outcome], "share": rate(counts[outcome], checked)}
+        for outcome in CommitmentCheck.Outcome.values
+    ]
+    return Figure(
+        key="commitment_outcomes",
+        title=_("告知承诺: outcomes of the checks"),
+        columns=[
+            Column("outcome", _("Outcome"), TEXT, {k: str(v) for k, v in CommitmentCheck.Outcome.choices}),
+            Column("count", _("Checks")),
+            Column("share", _("Share"), PCT),
+        ],
+        rows=rows,
+        chart=Chart("pie", "outcome", ("count",)),
+        note=_(
+            "Outcomes of the checks done among those due in the period; %(n)d referred for a penalty case."
+        )
+        % {"n": counts["referred"]},
+    )
+
+
+def commitment_check_figures(f: DashboardFilters) -> list[Figure]:
+    """The `commitment_checks` panel: both figures from one query."""
+    counts = commitment_check_counts(f)
+    return [figure_commitment_coverage(f, counts), figure_commitment_outcomes(f, counts)]

@@ -252,6 +252,43 @@ def test_public_pages_show_results_without_personal_data(client, campaign, offic
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
+def test_public_results_are_withdrawn_after_a_repair_or_objection_and_when_retention_ends(
+    client, campaign, officer
+):
+    """一公开 with the disclosure rule `inspection_results`: an inspection whose credit record was repaired
+    (the rule withdraws on repair) or revoked after an objection leaves the list; the whole campaign
+    leaves the site when its retention ends (36 months from publication)."""
+    from credit.models import CreditRecord
+    from oversight.models import DisclosureRule
+
+    record_all(campaign)
+    services.campaign_publish(campaign=campaign, officer=officer)
+    first, second, third = campaign.inspections.select_related("enterprise").order_by("draw_position")
+    url = f"/public/inspections/campaigns/{campaign.pk}/"
+    html = client.get(url).content.decode()
+    assert all(i.enterprise.credit_code in html for i in (first, second, third))
+    CreditRecord.objects.filter(pk=first.credit_record_id).update(status="repaired")
+    CreditRecord.objects.filter(pk=second.credit_record_id).update(status="revoked")
+    html = client.get(url).content.decode()
+    assert first.enterprise.credit_code not in html and second.enterprise.credit_code not in html
+    assert third.enterprise.credit_code in html
+    xlsx = load_workbook(io.BytesIO(client.get(url, {"format": "xlsx"}).content)).worksheets[0]
+    codes = {cell.value for row in xlsx.iter_rows() for cell in row}
+    assert third.enterprise.credit_code in codes and first.enterprise.credit_code not in codes
+    assert (
+        'data-testid="verify-ok"' in client.get(url + "verify/").content.decode()
+    )  # ids only, still checkable
+    # a rule that does not withdraw on repair keeps the repaired one (a revoked record is always withdrawn)
+    DisclosureRule.objects.filter(key="inspection_results").update(withdraw_on_repair=False)
+    html = client.get(url).content.decode()
+    assert first.enterprise.credit_code in html and second.enterprise.credit_code not in html
+    # retention: published 36 months and a day ago
+    Campaign.objects.filter(pk=campaign.pk).update(published_at=timezone.now() - dt.timedelta(days=3 * 366))
+    assert campaign.number not in client.get("/public/inspections/").content.decode()
+    for suffix in ("", "verify/", "inputs.json"):
+        assert client.get(url + suffix).status_code == 404
+
+
 def test_public_verify_page_says_what_differs(client, campaign, officer):
     record_all(campaign)
     services.campaign_publish(campaign=campaign, officer=officer)

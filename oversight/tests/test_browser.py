@@ -1,6 +1,7 @@
 """In Chromium: the dashboards draw their ECharts charts with data (no CSP violation), an enterprise
 rates a service, the approver calls the bad review back, and the public pages need no login.
-Screenshots land in test-artifacts/ (oversight-*.png)."""
+Screenshots land in test-artifacts/ (oversight-*.png; the panels of the other apps one by one as
+oversight-panel-<key>.png)."""
 
 import pytest
 from django.utils import timezone
@@ -101,7 +102,13 @@ def rated(dataset, enterprise_user, other_enterprise_user, approver):
     return dataset
 
 
-def test_dashboards_draw_every_chart(page, artifacts_dir, rated, supervisor, nea_supervisor, agency_hb):
+# The panels the other apps register, each screenshotted on its own (oversight-panel-<key>.png).
+FIELD_PANELS = ("verification_methods", "commitment_checks", "random_inspections", "three_lists", "penalties")
+
+
+def test_dashboards_draw_every_chart(
+    page, artifacts_dir, rated, field_data, supervisor, nea_supervisor, agency_hb
+):
     errors = watch_console(page)
     period = PERIOD.format(today=timezone.localdate().isoformat())
 
@@ -111,6 +118,15 @@ def test_dashboards_draw_every_chart(page, artifacts_dir, rated, supervisor, nea
     assert "南方能源监管局" in page.locator("[data-testid=dashboard-scope]").inner_text()
     assert page.locator("[data-testid=figure-on_time_by_agency]").count() == 0
     page.screenshot(path=str(artifacts_dir / "oversight-dashboard-regional.png"), full_page=True)
+    for key in FIELD_PANELS:
+        panel = page.locator(f"[data-testid=panel-{key}]")
+        assert panel.locator("[data-chart][data-rendered=true] canvas").count() >= 1, key
+        panel.scroll_into_view_if_needed()
+        panel.screenshot(path=str(artifacts_dir / f"oversight-panel-{key}.png"))
+    # field_data since March 2025: inspections I1 I7 off-site, I2 I3 on-site, I6 video; checks K2 K6
+    # off-site, K4 on-site, K1 K5 video → 7 of 10 off-site or by video
+    assert "70.0%" in page.locator("[data-testid=table-remote_verification] tbody tr").first.inner_text()
+    assert "40,000.00" in page.locator("[data-testid=table-penalties_by_violation]").inner_text()
     page.locator("[data-testid=figure-callbacks]").screenshot(
         path=str(artifacts_dir / "oversight-dashboard-callbacks.png")
     )
@@ -200,7 +216,7 @@ def test_public_pages_without_login(page, artifacts_dir, rated):
     page.goto(page.base_url + "/public/")
     page.click("nav >> text=信息公开")
     page.wait_for_load_state()
-    assert page.locator("[data-testid^=section-]").count() == 4
+    assert page.locator("[data-testid^=section-]").count() == 6
     page.screenshot(path=str(artifacts_dir / "oversight-public-home.png"), full_page=True)
     page.click("[data-testid=section-licensing_decisions]")
     page.wait_for_load_state()

@@ -22,6 +22,8 @@ def test_landing_links_every_section(client):
         ("licensing_decisions", "/public/decisions/"),
         ("commitment_letters", "/public/commitments/"),
         ("dishonest_list", "/credit/public/dishonest/"),
+        ("random_inspection_results", "/public/inspections/"),
+        ("penalty_decisions", "/penalties/public/"),
     ]:
         assert f'data-testid="section-{key}"' in page and f'href="{url}"' in page
 
@@ -34,14 +36,14 @@ def test_anonymous_navigation_leads_to_the_disclosure_site(client):
 
 def test_a_section_of_an_app_merged_later_appears_when_registered(client):
     public.register_section(
-        public.PublicSection("penalty_decisions", "行政处罚决定", "disclosure:decisions", 50, "说明")
+        public.PublicSection("later_section", "后续公开栏目", "disclosure:decisions", 70, "说明")
     )
     try:
-        assert 'data-testid="section-penalty_decisions"' in html(client.get("/public/disclosure/"))
-        public.register_section(public.PublicSection("missing", "不存在", "no-such:url", 60))
+        assert 'data-testid="section-later_section"' in html(client.get("/public/disclosure/"))
+        public.register_section(public.PublicSection("missing", "不存在", "no-such:url", 80))
         assert 'data-testid="section-missing"' not in html(client.get("/public/disclosure/"))
     finally:
-        public._SECTIONS.pop("penalty_decisions")
+        public._SECTIONS.pop("later_section")
         public._SECTIONS.pop("missing", None)
 
 

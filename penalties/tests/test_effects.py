@@ -123,6 +123,23 @@ def test_withdrawn_when_the_publication_period_ends(notified_case, approver):
     assert list(public_decisions(case.credit_record.publish_until + dt.timedelta(days=1))) == []
 
 
+def test_the_disclosure_rule_caps_the_publication_and_an_objection_withdraws(notified_case, approver, client):
+    """The oversight rule `penalty_decisions` (36 months, editable) bounds the record's own period; a
+    record revoked after a granted objection is withdrawn like a repaired one."""
+    from oversight.models import DisclosureRule
+
+    case = decide(notified_case, approver)
+    assert case.credit_record.publish_until > DECIDED + dt.timedelta(days=40)  # serious: 12 months
+    assert list(public_decisions(DECIDED + dt.timedelta(days=40))) == [case]
+    DisclosureRule.objects.filter(key="penalty_decisions").update(retention_months=1)
+    assert list(public_decisions(DECIDED + dt.timedelta(days=40))) == []
+    assert list(public_decisions(DECIDED + dt.timedelta(days=20))) == [case]
+    DisclosureRule.objects.filter(key="penalty_decisions").update(retention_months=36)
+    CreditRecord.objects.filter(pk=case.credit_record_id).update(status="revoked")
+    assert list(public_decisions(DECIDED)) == []
+    assert case.decision_number not in client.get("/penalties/public/").content.decode()
+
+
 def test_no_penalty_is_not_published(notified_case, approver):
     services.case_dismiss(case=notified_case, approver=approver, reason="证据不足。")
     assert list(public_decisions(DECIDED)) == [] and not CreditRecord.objects.exists()
