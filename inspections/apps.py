@@ -8,7 +8,12 @@ class InspectionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from inspections.selectors import figure_random_inspections, figure_three_lists
+        from inspections.selectors import (
+            campaign_results_unpublished,
+            figure_random_inspections,
+            figure_three_lists,
+        )
+        from oversight.detectors import Publishable, register_publishable
         from oversight.panels import Panel, register_panel
         from oversight.public import PublicSection, register_section
 
@@ -34,4 +39,7 @@ class InspectionsConfig(AppConfig):
                     "every draw can be verified."
                 ),
             )
+        )
+        register_publishable(
+            Publishable("inspection_results", "random-inspection results", campaign_results_unpublished)
         )

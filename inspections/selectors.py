@@ -642,3 +642,29 @@ def figure_three_lists(f: DashboardFilters) -> Figure:
             "valid licence of that type."
         ),
     )
+
+
+# --- 一公开: results not published in time (oversight's daily work supervision) -----------------
+def campaign_results_unpublished(decided_until, since):
+    """Campaigns whose every inspection is done (completed or cancelled) — the last one on or before
+    `decided_until`, so the publication deadline has passed — and whose results are still not
+    published. One finding per campaign, dated by its last inspection."""
+    from django.db.models import Max
+
+    from oversight.detectors import Finding
+
+    rows = (
+        Campaign.objects.filter(state=Campaign.State.DRAWN)
+        .exclude(inspections__state=Inspection.State.PLANNED)
+        .annotate(last=Max("inspections__inspected_on"))
+        .filter(last__isnull=False, last__lte=decided_until)
+    )
+    if since:
+        rows = rows.filter(last__gte=since)
+    for row in rows.values("pk", "agency_id", "number", "last"):
+        yield Finding(
+            subject_key=f"inspection_results:{row['pk']}",
+            agency_id=row["agency_id"],
+            occurred_on=row["last"],
+            facts={"number": row["number"], "outcome": "inspection_results"},
+        )

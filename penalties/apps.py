@@ -10,9 +10,10 @@ class PenaltiesConfig(AppConfig):
         from django.db import transaction
 
         from core.calendar import calendar_changed
+        from oversight.detectors import Publishable, register_publishable
         from oversight.panels import Panel, register_panel
         from oversight.public import PublicSection, register_section
-        from penalties.selectors import figure_penalties_by_violation
+        from penalties.selectors import decisions_unpublished, figure_penalties_by_violation
 
         def _recompute(sender, years, **kwargs):
             from penalties.tasks import recompute_provisional_deadlines
@@ -36,3 +37,4 @@ class PenaltiesConfig(AppConfig):
                 ),
             )
         )
+        register_publishable(Publishable("penalty_decisions", "penalty decisions", decisions_unpublished))

@@ -503,3 +503,29 @@ def figure_penalties_by_violation(f: DashboardFilters) -> Figure:
             "Amounts as decided (not as paid)."
         ),
     )
+
+
+# --- 一公开: decisions not published in time (oversight's daily work supervision) ---------------
+def decisions_unpublished(decided_until: dt.date, since: dt.date | None):
+    """Penalty decisions taken on or before `decided_until` (their publication deadline has passed)
+    that are not public although nothing withdrew them: no credit record, or a record still in force
+    but not marked published. A decision is published in its own transaction, so this finds an
+    anomaly (a record edited by hand, an import gone wrong), not a routine delay."""
+    from oversight.detectors import Finding
+
+    rows = PenaltyCase.objects.filter(
+        Q(credit_record__isnull=True)
+        | Q(credit_record__published=False, credit_record__status=RecordStatus.ACTIVE),
+        state__in=DECIDED_STATES,
+        outcome=Outcome.PENALTY,
+        decided_on__lte=decided_until,
+    )
+    if since:
+        rows = rows.filter(decided_on__gte=since)
+    for row in rows.values("pk", "agency_id", "decision_number", "number", "decided_on"):
+        yield Finding(
+            subject_key=f"penalty_decisions:{row['pk']}",
+            agency_id=row["agency_id"],
+            occurred_on=row["decided_on"],
+            facts={"number": row["decision_number"] or row["number"], "outcome": "penalty_decisions"},
+        )

@@ -557,3 +557,36 @@ def test_self_inspection_pages(client, holders, officer, officer2):
     )
     report.refresh_from_db()
     assert response.status_code == 302 and report.state == "discrepancy"
+
+
+def test_results_not_published_in_time_are_flagged_for_the_supervision_group(campaign, officer):
+    """oversight's daily `not_published` check: a campaign whose inspections are all done is due for
+    publication within the rule's 20 working days; unpublished after that, it is flagged once."""
+    from oversight.detectors import past_due_cutoff
+    from oversight.models import WorkFlag
+    from oversight.services import work_flags_regenerate
+
+    first = campaign.inspections.order_by("draw_position").first()
+    record_all(campaign)
+    Inspection.objects.filter(campaign=campaign).update(inspected_on=dt.date(2026, 3, 2))
+    # due 20 working days after 2 March 2026 (a Monday): 30 March; flagged from 31 March
+    assert (
+        past_due_cutoff(dt.date(2026, 3, 30), 20)
+        < dt.date(2026, 3, 2)
+        <= past_due_cutoff(dt.date(2026, 3, 31), 20)
+    )
+    work_flags_regenerate(today=dt.date(2026, 3, 30))
+    assert not WorkFlag.objects.filter(rule="not_published").exists()
+    Inspection.objects.filter(pk=first.pk).update(state=Inspection.State.PLANNED)  # one still to do
+    work_flags_regenerate(today=dt.date(2026, 4, 30))
+    assert not WorkFlag.objects.filter(rule="not_published").exists()
+    Inspection.objects.filter(pk=first.pk).update(state=Inspection.State.COMPLETED)
+    work_flags_regenerate(today=dt.date(2026, 3, 31))
+    work_flags_regenerate(today=dt.date(2026, 4, 1))  # daily again: never twice
+    flag = WorkFlag.objects.get(rule="not_published")
+    assert flag.subject_key == f"inspection_results:{campaign.pk}" and flag.agency_id == campaign.agency_id
+    assert flag.facts["number"] == campaign.number and flag.facts["outcome"] == "双随机抽查结果"
+    services.campaign_publish(campaign=campaign, officer=officer)
+    from inspections.selectors import campaign_results_unpublished
+
+    assert list(campaign_results_unpublished(dt.date(2026, 12, 31), None)) == []

@@ -143,3 +143,26 @@ def test_the_disclosure_rule_caps_the_publication_and_an_objection_withdraws(not
 def test_no_penalty_is_not_published(notified_case, approver):
     services.case_dismiss(case=notified_case, approver=approver, reason="证据不足。")
     assert list(public_decisions(DECIDED)) == [] and not CreditRecord.objects.exists()
+
+
+def test_a_decision_not_public_in_time_is_flagged_for_the_supervision_group(notified_case, approver):
+    """oversight's daily `not_published` check: 7 working days for penalty decisions. A decision is
+    published in its own transaction, so only an anomaly (its record unpublished by hand) is found;
+    a record withdrawn by a repair is not."""
+    from oversight.models import WorkFlag
+    from oversight.services import work_flags_regenerate
+
+    case = decide(notified_case, approver)  # Tuesday 10 March 2026: due 19 March
+    work_flags_regenerate(today=dt.date(2026, 3, 20))
+    assert not WorkFlag.objects.filter(rule="not_published").exists()  # published at once
+    CreditRecord.objects.filter(pk=case.credit_record_id).update(published=False)
+    work_flags_regenerate(today=dt.date(2026, 3, 19))
+    assert not WorkFlag.objects.filter(rule="not_published").exists()  # not yet past due
+    work_flags_regenerate(today=dt.date(2026, 3, 20))
+    flag = WorkFlag.objects.get(rule="not_published")
+    assert flag.subject_key == f"penalty_decisions:{case.pk}" and flag.facts["within"] == 7
+    assert flag.facts["number"] == case.decision_number and flag.facts["outcome"] == "行政处罚决定"
+    WorkFlag.objects.all().delete()
+    CreditRecord.objects.filter(pk=case.credit_record_id).update(status="repaired")
+    work_flags_regenerate(today=dt.date(2026, 3, 20))
+    assert not WorkFlag.objects.filter(rule="not_published").exists()  # withdrawn, not late
