@@ -21,3 +21,10 @@ def work_flags(full: bool = False) -> dict:
 @shared_task(name="oversight.recompute_facts", acks_late=True)
 def recompute_facts(years: list[int]) -> int:
     return services.application_facts_recompute(years)
+
+
+@shared_task(name="oversight.fact_totals", acks_late=True)
+def fact_totals() -> int:
+    """Nightly: recount every daily and monthly total of the dashboard facts (the sync keeps them up
+    to date; this heals them should rows have been changed underneath, e.g. deleted)."""
+    return services.fact_totals_rebuild()
