@@ -13,8 +13,9 @@ day rows (DELETE and INSERT … SELECT, under a row lock of `SyncState("fact_tot
 never interleave). `services.application_facts_sync` calls it for every day a changed fact was
 received or decided on — before and after the change — inside the transaction that upserts the
 facts: the totals are never older or newer than the facts, today included. The nightly task
-`oversight.fact_totals` rebuilds everything (a safety net should rows change underneath, e.g. be
-deleted). `settings.OVERSIGHT_DASHBOARD_ROLLUP = False` makes the dashboards count the facts again.
+`oversight.fact_totals` recounts the last two months (a cheap safety net over the days whose facts
+still change); `services.fact_totals_rebuild()` recounts everything (the migration that created the
+totals, `seed_scale --reset`, after a restore). `settings.OVERSIGHT_DASHBOARD_ROLLUP = False` makes the dashboards count the facts again.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ from oversight.models import (
 LOCK_KEY = "fact_totals"
 # slice → the column of the facts it sums by
 SLICE_FIELD = {FactSlice.KIND: "kind", FactSlice.CREDIT_TIER: "credit_tier", FactSlice.OFFICER: "handled_by"}
+# the nightly task recounts this many days back (and their months): what the sync touches most
+NIGHTLY_DAYS = 62
 MEASURES = ("received", "decided", "decisions", "timed", "in_time", "late", "days_sum", "days_count")
 
 
@@ -156,6 +159,7 @@ def _insert_days(table: str, facts: str, ranges) -> None:
                 FROM {facts} WHERE decided_on IS NOT NULL AND {decided_where}
             ) AS counted
             GROUP BY d, agency_id, licence_type, {grouped}
+            ORDER BY d
         """
         params = [
             FactGrain.DAY.value,
@@ -187,6 +191,7 @@ def _insert_months(table: str, months: list[tuple[dt.date, dt.date]] | None) -> 
         FROM {table}
         WHERE grain = %s AND {where}
         GROUP BY {month}, slice, agency_id, licence_type, {dimension}
+        ORDER BY {month}
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, [FactGrain.MONTH.value, FactGrain.DAY.value, *params])

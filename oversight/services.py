@@ -342,9 +342,13 @@ def application_facts_recompute(years: Iterable[int]) -> int:
     return application_facts_sync(application_ids=list(ids))
 
 
-def fact_totals_rebuild() -> int:
-    """Recount the dashboards' daily and monthly totals from the facts, all of them (one transaction)."""
-    return rollup.refresh()
+def fact_totals_rebuild(*, recent_days: int | None = None) -> int:
+    """Recount the dashboards' daily and monthly totals from the facts (one transaction): the last
+    `recent_days` days up to today and their months, or every day when None."""
+    if recent_days is None:
+        return rollup.refresh()
+    today = _today()
+    return rollup.refresh(today - dt.timedelta(days=n) for n in range(recent_days + 1))
 
 
 def oversight_sync(*, full: bool = False) -> dict:

@@ -160,13 +160,27 @@ class TestKeptUpToDate:
         expected = _figures(march_all)
         ApplicationFactTotal.objects.all().delete()
         assert _figures(march_all) != expected
-        from oversight import tasks
-
-        assert tasks.fact_totals.run() == ApplicationFactTotal.objects.count() > 0
+        assert services.fact_totals_rebuild() == ApplicationFactTotal.objects.count() > 0
         assert _figures(march_all) == expected
         _same_as_facts_alone(
             DashboardFilters(today=D(2026, 1, 15), all_agencies=True, **MARCH_2025), settings
         )
+
+    def test_the_nightly_task_recounts_the_last_two_months(
+        self, db, settings, enterprise_user, officer, approver, agency_nf
+    ):
+        from django.utils import timezone
+
+        from oversight import tasks
+
+        today = timezone.localdate()
+        Flow(enterprise_user).submit(today).accept(today, officer).decide(today, approver)
+        services.oversight_sync()
+        f = DashboardFilters(date_from=today, date_to=today, today=today, agency_id=agency_nf.pk)
+        ApplicationFactTotal.objects.filter(grain=FactGrain.DAY, day=today).update(received=7)
+        assert by_metric(selectors.figure_summary(f).rows)["received"]["current"] == 7
+        assert tasks.fact_totals.run() > 0
+        assert by_metric(_same_as_facts_alone(f, settings)["figure_summary"])["received"]["current"] == 1
 
     def test_the_nightly_task_is_scheduled(self):
         import oversight.periodic  # noqa: F401 — what setup_periodic_tasks imports
