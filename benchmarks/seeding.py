@@ -118,6 +118,11 @@ def reset(*, log=print) -> dict[str, int]:
         if guarded:
             with connection.cursor() as cursor:
                 cursor.execute(f'ALTER TABLE "core_auditlog" ENABLE TRIGGER "{AUDIT_TRIGGER}"')
+        if deleted.get("oversight_applicationfact"):
+            # the dashboards' daily and monthly totals summed the facts just deleted: count them again
+            from oversight import rollup
+
+            rollup.refresh()
     for table, n in sorted(deleted.items()):
         if n:
             log(f"  {table}: {n} rows deleted")

@@ -16,6 +16,7 @@ import hashlib
 import json
 import random
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 ALGORITHM_VERSION = "pps-systematic-v1"
 
@@ -84,8 +85,9 @@ def _shuffle(items: list, rng: random.Random) -> None:
 
 
 # --- step 1: which enterprises ----------------------------------------------------------------------
-@dataclass(frozen=True)
-class Unit:
+class Unit(NamedTuple):
+    """A candidate of the weighted sample (a tuple: built once per enterprise, 50 000 at national size)."""
+
     id: int
     weight: int
 

@@ -617,6 +617,14 @@ class Application(ConcurrentTransitionMixin, models.Model):
                 condition=models.Q(state__in=OPEN_STATES),
                 name="application_open_by_deadline",
             ),
+            # The dashboards' "open and overdue now" across all agencies (oversight.selectors
+            # .figure_overdue_list: "ORDER BY deadline, id LIMIT 20"): without it PostgreSQL walks the
+            # deadline index of every application, closed ones first (4.2 s at national size).
+            models.Index(
+                fields=["deadline", "id"],
+                condition=models.Q(state__in=CLOCK_STATES),
+                name="application_clock_by_deadline",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -544,3 +544,62 @@ class SyncState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} → {self.synced_until:%Y-%m-%d %H:%M}"
+
+
+class FactSlice(models.TextChoices):
+    KIND = "kind", _("kind")
+    CREDIT_TIER = "credit_tier", _("credit tier at acceptance")
+    OFFICER = "officer", _("officer in charge")
+
+
+class FactGrain(models.TextChoices):
+    DAY = "day", _("day")
+    MONTH = "month", _("month")
+
+
+class ApplicationFactTotal(models.Model):
+    """The facts of one day, or one calendar month, summed per agency, licence type and one dimension
+    (a "slice": kind, credit tier or officer); written only by `oversight.rollup.refresh`, in the
+    transaction that changes the facts it sums, so it never disagrees with them.
+
+    `received` counts the facts received on the day (in the month); the other measures the facts
+    decided then (`decided`: any outcome; `decisions`…`days_count`: approvals and denials). A
+    dashboard period is summed from whole months and the days at its edges (oversight/rollup.py).
+    """
+
+    grain = models.CharField(_("grain"), max_length=5, choices=FactGrain.choices)
+    day = models.DateField(_("day"))  # of a month: its first day
+    slice = models.CharField(_("slice"), max_length=12, choices=FactSlice.choices)
+    agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.CASCADE, related_name="+", verbose_name=_("agency")
+    )
+    licence_type = models.CharField(_("licence type"), max_length=16)
+    kind = models.CharField(_("kind"), max_length=20, blank=True)
+    credit_tier = models.CharField(_("credit tier at acceptance"), max_length=24, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("officer in charge"),
+    )
+    received = models.PositiveIntegerField(_("received"), default=0)
+    decided = models.PositiveIntegerField(_("closed (any outcome)"), default=0)
+    decisions = models.PositiveIntegerField(_("decisions"), default=0)
+    timed = models.PositiveIntegerField(_("decisions with a due date"), default=0)
+    in_time = models.PositiveIntegerField(_("on time"), default=0)
+    late = models.PositiveIntegerField(_("late"), default=0)
+    days_sum = models.PositiveIntegerField(_("working days taken, summed"), default=0)
+    days_count = models.PositiveIntegerField(_("decisions with working days counted"), default=0)
+
+    class Meta:
+        verbose_name = _("application fact total")
+        verbose_name_plural = _("application fact totals")
+        indexes = [
+            models.Index(fields=["slice", "grain", "day"]),
+            models.Index(fields=["agency", "slice", "grain", "day"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.day} {self.slice} {self.agency_id}"

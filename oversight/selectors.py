@@ -3,8 +3,9 @@
 Every dashboard figure is one selector taking `DashboardFilters` and returning a `Figure`; each runs a
 fixed number of aggregate queries (Count / Avg with filters, values().annotate()) whatever the
 number of applications. Time-limit figures read `ApplicationFact` (working days counted once per
-decision by the sync task); "open and overdue now" reads the live applications through the
-(agency, state, deadline) index. docs/oversight.md defines each figure.
+decision by the sync task) through `oversight.rollup.totals`: whole months of a period from the
+monthly rollup, the days at its edges from the facts, in one query; "open and overdue now" reads the
+live applications through the (agency, state, deadline) index. docs/oversight.md defines each figure.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -36,6 +37,7 @@ from licensing.models import (
     Mode,
     State,
 )
+from oversight import rollup
 from oversight.detectors import rule_label
 from oversight.figures import (
     AUTO,
@@ -59,6 +61,7 @@ from oversight.models import (
     ApplicationFact,
     CallbackState,
     CallbackTask,
+    FactSlice,
     FlagState,
     Rating,
     RatingLevel,
@@ -196,25 +199,23 @@ def _decisions(span) -> Q:
 def figure_summary(f: DashboardFilters) -> Figure:
     """Applications received, decisions, on-time rate and average working days: this period, the same
     period a year earlier, and the change (seed 002: "applications +100 %, time −50 %")."""
-    cur, prev = f.current, f.previous
-    qs = f.facts().filter(
-        _period("received_on", cur)
-        | _period("received_on", prev)
-        | _period("decided_on", cur)
-        | _period("decided_on", prev)
-    )
-    agg = qs.aggregate(
-        received=Count("pk", filter=_period("received_on", cur)),
-        received_prev=Count("pk", filter=_period("received_on", prev)),
-        decisions=Count("pk", filter=_decisions(cur)),
-        decisions_prev=Count("pk", filter=_decisions(prev)),
-        timed=Count("pk", filter=_decisions(cur) & Q(on_time__isnull=False)),
-        timed_prev=Count("pk", filter=_decisions(prev) & Q(on_time__isnull=False)),
-        in_time=Count("pk", filter=_decisions(cur) & Q(on_time=True)),
-        in_time_prev=Count("pk", filter=_decisions(prev) & Q(on_time=True)),
-        days=Avg("working_days_taken", filter=_decisions(cur)),
-        days_prev=Avg("working_days_taken", filter=_decisions(prev)),
-    )
+    measures = ("received", "decisions", "timed", "in_time", "days_sum", "days_count")
+    totals = {f"{span}_{name}": 0 for span in ("cur", "prev") for name in measures}
+    for row in rollup.totals(f, FactSlice.KIND, ("kind",), {"cur": f.current, "prev": f.previous}):
+        for name in totals:
+            totals[name] += row[name]
+    agg = {
+        "received": totals["cur_received"],
+        "received_prev": totals["prev_received"],
+        "decisions": totals["cur_decisions"],
+        "decisions_prev": totals["prev_decisions"],
+        "timed": totals["cur_timed"],
+        "timed_prev": totals["prev_timed"],
+        "in_time": totals["cur_in_time"],
+        "in_time_prev": totals["prev_in_time"],
+        "days": rollup.average_days(totals, "cur"),
+        "days_prev": rollup.average_days(totals, "prev"),
+    }
     on_time, on_time_prev = rate(agg["in_time"], agg["timed"]), rate(agg["in_time_prev"], agg["timed_prev"])
     days, days_prev = agg["days"], agg["days_prev"]
     metric_labels = {
@@ -251,25 +252,19 @@ def figure_summary(f: DashboardFilters) -> Figure:
 
 
 def _yoy_rows(f: DashboardFilters, field: str) -> list[dict]:
-    cur, prev = f.current, f.previous
-    qs = f.facts().filter(
-        _period("received_on", cur)
-        | _period("received_on", prev)
-        | _period("decided_on", cur)
-        | _period("decided_on", prev)
-    )
-    rows = list(
-        qs.values(field)
-        .annotate(
-            received=Count("pk", filter=_period("received_on", cur)),
-            received_prev=Count("pk", filter=_period("received_on", prev)),
-            decisions=Count("pk", filter=_decisions(cur)),
-            decisions_prev=Count("pk", filter=_decisions(prev)),
-            days=Avg("working_days_taken", filter=_decisions(cur)),
-            days_prev=Avg("working_days_taken", filter=_decisions(prev)),
-        )
-        .order_by(field)
-    )
+    spans = {"cur": f.current, "prev": f.previous}
+    rows = [
+        {
+            field: row[field],
+            "received": row["cur_received"],
+            "received_prev": row["prev_received"],
+            "decisions": row["cur_decisions"],
+            "decisions_prev": row["prev_decisions"],
+            "days": rollup.average_days(row, "cur"),
+            "days_prev": rollup.average_days(row, "prev"),
+        }
+        for row in sorted(rollup.totals(f, field, (field,), spans), key=lambda r: r[field])
+    ]
     for row in rows:
         row["received_change"] = change(row["received"], row["received_prev"])
         row["days_change"] = change(row["days"], row["days_prev"])
@@ -314,29 +309,35 @@ def figure_days_by_tier(f: DashboardFilters) -> Figure:
 
 
 ON_TIME_GROUPS = {
-    # dimension: (fields grouped by, the key field)
-    "kind": (("kind",), "kind"),
-    "credit_tier": (("credit_tier",), "credit_tier"),
-    "officer": (("handled_by", "handled_by__real_name", "handled_by__username"), "handled_by"),
-    "agency": (("agency", "agency__short_name"), "agency"),
+    # dimension: (fields grouped by, the key field, the rollup slice summed)
+    "kind": (("kind",), "kind", FactSlice.KIND),
+    "credit_tier": (("credit_tier",), "credit_tier", FactSlice.CREDIT_TIER),
+    "officer": (
+        ("handled_by", "handled_by__real_name", "handled_by__username"),
+        "handled_by",
+        FactSlice.OFFICER,
+    ),
+    "agency": (("agency", "agency__short_name"), "agency", FactSlice.KIND),
 }
 
 
 def _on_time_rows(f: DashboardFilters, dimension: str) -> list[dict]:
-    fields, key = ON_TIME_GROUPS[dimension]
-    decided = list(
-        f.facts()
-        .filter(_decisions(f.current))
-        .values(*fields)
-        .annotate(
-            decisions=Count("pk"),
-            timed=Count("pk", filter=Q(on_time__isnull=False)),
-            in_time=Count("pk", filter=Q(on_time=True)),
-            late=Count("pk", filter=Q(on_time=False)),
-            days=Avg("working_days_taken"),
+    fields, key, slice_ = ON_TIME_GROUPS[dimension]
+    decided = [
+        {
+            **{field: row[field] for field in fields},
+            "decisions": row["cur_decisions"],
+            "timed": row["cur_timed"],
+            "in_time": row["cur_in_time"],
+            "late": row["cur_late"],
+            "days": rollup.average_days(row, "cur"),
+        }
+        for row in sorted(
+            rollup.totals(f, slice_, fields, {"cur": f.current}),
+            key=lambda r: (r[key] is None, r[key]),  # the key order, NULL last (keys are unique)
         )
-        .order_by(key)
-    )
+        if row["cur_decisions"]
+    ]
     overdue = (
         f.applications()
         .filter(state__in=CLOCK_STATES, deadline__lt=f.today)

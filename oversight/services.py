@@ -25,6 +25,7 @@ from core.notify import notify_users
 from core.permissions import user_role
 from credit.models import CreditRequest
 from licensing.models import Application, Kind, State
+from oversight import rollup
 from oversight.models import (
     BAD_LEVELS,
     DECISION_OUTCOMES,
@@ -289,31 +290,46 @@ def application_facts_sync(*, application_ids: Iterable[int] | None = None, full
 
     Without ids: the applications whose audit rows were written since the last run; on the very
     first run (or `full`), every received application. The working days of a decision are counted
-    here, once.
+    here, once. In the same transaction, under the totals' lock, the daily and monthly totals
+    (`oversight.rollup`) are recounted for every day a changed fact was received or decided on (before
+    or after the change; every day after a full run), so the dashboards never see facts and totals
+    disagree.
     """
-    started = None
-    source = Application.objects.filter(received_on__isnull=False)
-    if application_ids is None:
-        since, started = _window("application_facts")
-        if since is not None and not full:
-            touched = (
-                AuditLog.objects.filter(object_type=APPLICATION_TYPE, at__gte=since)
-                .values_list("object_id", flat=True)
-                .distinct()
+    with transaction.atomic():
+        rollup.lock()
+        started = None
+        source = Application.objects.filter(received_on__isnull=False)
+        if application_ids is None:
+            since, started = _window("application_facts")
+            full = full or since is None
+            if not full:
+                touched = (
+                    AuditLog.objects.filter(object_type=APPLICATION_TYPE, at__gte=since)
+                    .values_list("object_id", flat=True)
+                    .distinct()
+                )
+                source = source.filter(pk__in=[int(pk) for pk in touched])
+        else:
+            full = False
+            source = source.filter(pk__in=list(application_ids))
+        count, days = 0, set()
+        for chunk in _chunks(source, FACT_SOURCE_FIELDS):
+            now = timezone.now()
+            facts = [_fact(row, now) for row in chunk]
+            if not full:
+                for received_on, decided_on in ApplicationFact.objects.filter(
+                    pk__in=[fact.pk for fact in facts]
+                ).values_list("received_on", "decided_on"):
+                    days |= rollup.days_of(received_on, decided_on)
+                for fact in facts:
+                    days |= rollup.days_of(fact.received_on, fact.decided_on)
+            ApplicationFact.objects.bulk_create(
+                facts, update_conflicts=True, unique_fields=["application"], update_fields=FACT_UPDATE_FIELDS
             )
-            source = source.filter(pk__in=[int(pk) for pk in touched])
-    else:
-        source = source.filter(pk__in=list(application_ids))
-    count = 0
-    for chunk in _chunks(source, FACT_SOURCE_FIELDS):
-        now = timezone.now()
-        facts = [_fact(row, now) for row in chunk]
-        ApplicationFact.objects.bulk_create(
-            facts, update_conflicts=True, unique_fields=["application"], update_fields=FACT_UPDATE_FIELDS
-        )
-        count += len(facts)
-    if started is not None:
-        _advance("application_facts", started)
+            count += len(facts)
+        rollup.refresh(None if full else days)
+        if started is not None:
+            _advance("application_facts", started)
     return count
 
 
@@ -324,6 +340,15 @@ def application_facts_recompute(years: Iterable[int]) -> int:
         Q(decided_on__year__in=years) | Q(accepted_on__year__in=years), outcome__in=DECISION_OUTCOMES
     ).values_list("application_id", flat=True)
     return application_facts_sync(application_ids=list(ids))
+
+
+def fact_totals_rebuild(*, recent_days: int | None = None) -> int:
+    """Recount the dashboards' daily and monthly totals from the facts (one transaction): the last
+    `recent_days` days up to today and their months, or every day when None."""
+    if recent_days is None:
+        return rollup.refresh()
+    today = _today()
+    return rollup.refresh(today - dt.timedelta(days=n) for n in range(recent_days + 1))
 
 
 def oversight_sync(*, full: bool = False) -> dict:

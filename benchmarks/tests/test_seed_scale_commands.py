@@ -41,9 +41,16 @@ def test_reset_removes_only_what_it_created(db, enterprise_user, officer):
     }
     seeding.seed(scale=TINY, log=quiet)
     assert Application.objects.count() > before[Application]
+    from oversight.models import ApplicationFact, ApplicationFactTotal
+    from oversight.services import application_facts_sync
+
+    application_facts_sync(full=True)
+    assert ApplicationFactTotal.objects.filter(kind="new").exists()
     seeding.reset(log=quiet)
     after = {model: model.objects.count() for model in before}
     assert after == before
+    # the dashboards' totals are counted again from the facts left (none: the demo applied for nothing)
+    assert not ApplicationFact.objects.exists() and not ApplicationFactTotal.objects.exists()
     assert Licence.objects.filter(pk=demo_licence.pk).exists()
     assert User.objects.filter(pk=officer.pk).exists()
 
