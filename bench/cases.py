@@ -332,7 +332,7 @@ def scan(ctx: Context) -> CaseResult:
     result.notes.append(
         "Seconds of each run: "
         + ", ".join(f"{s:.2f}" for s in data["seconds"])
-        + " (the first opens the warnings)."
+        + " (on a freshly seeded dataset the first run also opens the warnings: see Runs)."
     )
     # The set-based queries of one page of 1 000 licences (read-only: supervision.scan.evaluate)
     from licensing.models import Licence, LicenceStatus
