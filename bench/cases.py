@@ -293,6 +293,9 @@ GROUP BY l.id, p.role
 
 
 def scan(ctx: Context) -> CaseResult:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     title = "Monthly licence-condition scan over the full dataset"
     params = [ctx.today] * 3
     baseline = Figure.of(
@@ -326,6 +329,28 @@ def scan(ctx: Context) -> CaseResult:
         judge("≤ 3 × the bare aggregate", result.ratio, lambda v: v <= 3),
     ]
     result.notes.append("Runs: " + "; ".join(json.dumps(r, ensure_ascii=False) for r in data["runs"]))
+    result.notes.append(
+        "Seconds of each run: "
+        + ", ".join(f"{s:.2f}" for s in data["seconds"])
+        + " (on a freshly seeded dataset the first run also opens the warnings: see Runs)."
+    )
+    # The set-based queries of one page of 1 000 licences (read-only: supervision.scan.evaluate)
+    from licensing.models import Licence, LicenceStatus
+    from supervision import scan as scan_module
+
+    rows = list(
+        Licence.objects.filter(status=LicenceStatus.VALID)
+        .order_by("pk")
+        .values("pk", "enterprise_id", "agency_id", "licence_type", "valid_until")[
+            : scan_module.DEFAULT_BATCH_SIZE
+        ]
+    )
+    page = scan_module.Page(rows[0]["pk"] - 1, rows[-1]["pk"], rows)
+    with CaptureQueriesContext(connection) as timed:
+        scan_module.evaluate(page, ctx.today)
+    slowest = sorted(timed.captured_queries, key=lambda q: float(q["time"]), reverse=True)[:3]
+    for query in slowest:
+        result.explains.append(("one page of the scan: " + short_sql(query["sql"]), explain(query["sql"])))
     return result
 
 
@@ -457,6 +482,10 @@ def dashboard(ctx: Context) -> CaseResult:
     slowest = sorted(timed.captured_queries, key=lambda q: float(q["time"]), reverse=True)
     for sql in [q["sql"] for q in slowest if q["sql"].lstrip().upper().startswith("SELECT")][:4]:
         result.explains.append((short_sql(sql), explain(sql)))
+    # and the list of the most overdue applications of the country (licensing's clock index)
+    overdue = heavy_queries(captured(lambda: selectors.figure_overdue_list(filters)))
+    for sql in overdue[:1]:
+        result.explains.append(("the overdue list: " + short_sql(sql), explain(sql)))
     # Everything, as after a restore (afterwards: its churn must not weigh on the figures above).
     started = time.perf_counter()
     fact_totals_rebuild()
