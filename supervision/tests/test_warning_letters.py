@@ -159,3 +159,20 @@ def test_the_api_prints_and_reports_progress(api, officer, scanned, django_captu
     again = api.post(f"/api/v1/supervision/warnings/letters/?run={scanned.pk}")
     assert again.status_code == 400 and again.json()["code"] == "warning_letters_empty"
     assert api.post("/api/v1/supervision/warnings/letters/?run=abc").status_code == 400
+
+
+def test_the_enterprise_finds_its_letter_on_its_warning_and_downloads_it(
+    client, officer, enterprise_user, other_enterprise_user, scanned, django_capture_on_commit_callbacks
+):
+    warning = nf_warnings().get(enterprise=enterprise_user.enterprise)
+    with django_capture_on_commit_callbacks(execute=True):
+        letters.warning_letters_bulk(warnings=nf_warnings(), actor=officer)
+    letter = Document.objects.get(subject_id=str(warning.pk))
+    client.force_login(enterprise_user)
+    html = client.get(reverse("supervision:warning", args=[warning.pk])).content.decode()
+    assert letter.number in html
+    download = client.get(reverse("documents:download", args=[letter.pk]))
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    client.force_login(other_enterprise_user)  # another enterprise: neither the warning nor the letter
+    assert client.get(reverse("supervision:warning", args=[warning.pk])).status_code == 404
+    assert client.get(reverse("documents:download", args=[letter.pk])).status_code == 404
