@@ -143,4 +143,52 @@ def warning_letters_bulk(*, warnings, actor):
         actor=actor,
         title=_("Warning letters × %d") % len(items),
     )
+    from core.outbox import enqueue
+
+    enqueue("supervision.notify_warning_letters", job.pk)  # after commit, through the outbox
     return job, considered - len(items)
+
+
+def warning_letters_notify(job_id: int) -> int:
+    """Tell each enterprise of a bulk job that its 监管预警提示函 were issued (one notification per
+    enterprise, with the letter numbers). Idempotent: the link carries the job, and an enterprise
+    already told about this job is not told again (a redelivered task tells nobody twice)."""
+    from collections import defaultdict
+
+    from django.db import transaction
+    from django.utils.translation import gettext as _
+
+    from core.models import Notification
+    from core.notify import notify_enterprise
+    from documents.models import Document
+    from supervision.models import LicenceWarning
+
+    documents = Document.objects.filter(bulk_job_id=job_id, subject_type=WARNING_LETTER_SUBJECT)
+    numbers = dict(documents.values_list("subject_id", "number"))
+    warnings = (
+        LicenceWarning.objects.filter(pk__in=[int(pk) for pk in numbers])
+        .select_related("enterprise", "licence")
+        .order_by("enterprise_id", "pk")
+    )
+    by_enterprise = defaultdict(list)
+    for warning in warnings:
+        by_enterprise[warning.enterprise_id].append(warning)
+    link = f"/supervision/mine/?letters={job_id}"
+    told = set(
+        Notification.objects.filter(link=link).values_list("user__enterprise_id", flat=True).distinct()
+    )
+    count = 0
+    with transaction.atomic():
+        for enterprise_id, items in by_enterprise.items():
+            if enterprise_id in told:
+                continue
+            notify_enterprise(
+                items[0].enterprise,
+                title=_("Supervision warning letters issued: %d") % len(items),
+                body="\n".join(
+                    f"{numbers[str(w.pk)]} · {w.licence.number} · {w.get_type_display()}" for w in items
+                ),
+                link=link,
+            )
+            count += 1
+    return count

@@ -54,6 +54,13 @@ def notify_warnings(warning_ids: list[int]) -> int:
     return services.warnings_notify(warning_ids)
 
 
+@shared_task(name="supervision.notify_warning_letters", **RETRY)
+def notify_warning_letters(job_id: int) -> int:
+    from supervision.letters import warning_letters_notify
+
+    return warning_letters_notify(job_id)
+
+
 def enqueue_warning_notifications(warning_ids: list[int]) -> None:
     """Called after a batch commits. If the broker is down the warnings stay open and the daily
     sweep (`daily_follow_up`) notifies them: nothing is lost."""

@@ -10,6 +10,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from core.exceptions import DomainError
+from core.models import Notification
 from documents.models import BulkJob, Document, NumberCounter
 from supervision import letters, scan
 from supervision.models import LicenceWarning
@@ -168,6 +169,16 @@ def test_the_enterprise_finds_its_letter_on_its_warning_and_downloads_it(
     with django_capture_on_commit_callbacks(execute=True):
         letters.warning_letters_bulk(warnings=nf_warnings(), actor=officer)
     letter = Document.objects.get(subject_id=str(warning.pk))
+    # told through the outbox once the job is stored: one notification per enterprise, with the numbers
+    note = Notification.objects.get(user=enterprise_user, link__startswith="/supervision/mine/?letters=")
+    assert letter.number in note.body and warning.licence.number in note.body
+    other = Notification.objects.get(user=other_enterprise_user, link=note.link)  # told of its own only
+    assert letter.number not in other.body
+    assert letters.warning_letters_notify(letter.bulk_job_id) == 0  # a redelivered task tells nobody twice
+    assert (
+        Notification.objects.filter(link=note.link).count()
+        == nf_warnings().values("enterprise").distinct().count()
+    )
     client.force_login(enterprise_user)
     html = client.get(reverse("supervision:warning", args=[warning.pk])).content.decode()
     assert letter.number in html
