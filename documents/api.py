@@ -1,6 +1,5 @@
 """API: the public verification check, and the scoped list and file of a case's documents."""
 
-from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers
@@ -17,8 +16,7 @@ from core.schema import paginated as paginated_schema
 from documents import selectors
 from documents.models import BulkJob, Validity
 from documents.services import document_file_intact
-
-STAFF_ROLES = ("officer", "approver", "supervisor", "admin")
+from documents.views import STAFF_ROLES, pdf_response
 
 
 class DocumentVerifyApi(APIView):
@@ -126,13 +124,7 @@ class DocumentFileApi(APIView):
                 {"detail": _("The stored file fails its integrity check."), "code": "document_damaged"},
                 status=503,
             )
-        response = FileResponse(
-            document.file.storage.open(document.file.name, "rb"),
-            content_type="application/pdf",
-            filename=f"{document.number}.pdf",
-        )
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return pdf_response(document.file, f"{document.number}.pdf")
 
 
 class BulkJobOut(serializers.Serializer):
@@ -171,10 +163,4 @@ class BulkJobFileApi(APIView):
         job = selectors.bulk_job_get(request.user, pk)
         if job.state != BulkJob.State.FINISHED or not job.combined_file:
             raise ConflictError(_("The combined PDF is not ready yet."), code="bulk_pending")
-        response = FileResponse(
-            job.combined_file.storage.open(job.combined_file.name, "rb"),
-            content_type="application/pdf",
-            filename=f"bulk-{job.pk}.pdf",
-        )
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return pdf_response(job.combined_file, f"bulk-{job.pk}.pdf")

@@ -22,7 +22,8 @@ logger = logging.getLogger(__name__)
 STAFF_ROLES = ("officer", "approver", "supervisor", "admin")
 
 
-def _pdf_response(file_field, filename: str) -> FileResponse:
+def pdf_response(file_field, filename: str) -> FileResponse:
+    """A stored PDF, never cached on the way (pages and API alike)."""
     handle = file_field.storage.open(file_field.name, "rb")
     response = FileResponse(handle, content_type="application/pdf", filename=filename)
     response["Cache-Control"] = "private, no-store"
@@ -52,7 +53,7 @@ def download(request, pk):
             ip=request.META.get("REMOTE_ADDR"),
         )
         return render(request, "documents/file_damaged.html", {"document": document}, status=503)
-    return _pdf_response(document.file, f"{document.number}.pdf")
+    return pdf_response(document.file, f"{document.number}.pdf")
 
 
 @require_GET
@@ -113,4 +114,4 @@ def bulk_job_download(request, pk):
     if job.state != BulkJob.State.FINISHED or not job.combined_file:
         messages.error(request, _("The combined PDF is not ready yet."))
         return redirect(reverse("documents:bulk-job", args=[job.pk]))
-    return _pdf_response(job.combined_file, f"bulk-{job.pk}.pdf")
+    return pdf_response(job.combined_file, f"bulk-{job.pk}.pdf")

@@ -31,7 +31,7 @@ from inspections.models import (
     SelfInspectionReport,
     ThreeListEntry,
 )
-from licensing.models import Licence, LicenceStatus
+from licensing.models import LicenceStatus
 from oversight.figures import PCT, TEXT, Chart, Column, Figure, rate
 
 if TYPE_CHECKING:
@@ -601,17 +601,9 @@ def figure_three_lists(f: DashboardFilters) -> Figure:
     """三清单: entries on each list now, added and resolved in the period. One aggregate query."""
     open_now = ~Q(state=ThreeListEntry.State.RESOLVED)
     added, resolved = f.moment_q("listed_at"), f.moment_q("resolved_at")
-    qs = f.by_agency(ThreeListEntry.objects.filter(open_now | added | resolved))
-    if f.licence_type:
-        qs = qs.filter(
-            Exists(
-                Licence.objects.filter(
-                    enterprise=OuterRef("enterprise_id"),
-                    licence_type=f.licence_type,
-                    status=LicenceStatus.VALID,
-                )
-            )
-        )
+    qs = f.by_holders(
+        f.by_agency(ThreeListEntry.objects.filter(open_now | added | resolved)), enterprise="enterprise_id"
+    )
     grouped = {
         row["list_kind"]: row
         for row in qs.values("list_kind")

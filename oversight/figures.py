@@ -123,6 +123,23 @@ class Figure:
         }
 
 
+def gauge_figure(*, key: str, title, labels: dict, values: dict, percent: tuple[str, ...], note="") -> Figure:
+    """A table of single figures (one row per code of `labels`, in order) with a gauge of the first —
+    the rate a target is judged by — then the figures behind it. The codes in `percent` are
+    percentages, the others whole numbers."""
+    rows = [
+        {"metric": code, "value": values[code], "_kind": PCT if code in percent else INT} for code in labels
+    ]
+    return Figure(
+        key=key,
+        title=title,
+        columns=[Column("metric", _("Figure"), TEXT, labels), Column("value", _("Value"), AUTO)],
+        rows=rows,
+        chart=Chart("gauge", "metric", ("value",), unit="%"),
+        note=note,
+    )
+
+
 def rate(part: int | None, whole: int | None) -> float | None:
     """part / whole as a percentage with one decimal; None when there is nothing to divide."""
     if not whole:

@@ -33,6 +33,7 @@ from licensing.models import (
     ApplicationScope,
     Kind,
     Licence,
+    LicenceStatus,
     LicenceType,
     Mode,
     State,
@@ -51,6 +52,7 @@ from oversight.figures import (
     Column,
     Figure,
     change,
+    gauge_figure,
     one_decimal,
     rate,
 )
@@ -124,6 +126,16 @@ class DashboardFilters:
 
     def by_licence_type(self, qs: QuerySet, field: str = "licence__licence_type") -> QuerySet:
         return qs.filter(**{field: self.licence_type}) if self.licence_type else qs
+
+    def by_holders(self, qs: QuerySet, enterprise: str = "pk") -> QuerySet:
+        """Rows of enterprises that hold a valid licence of the chosen type (for rows that name an
+        enterprise, not a licence)."""
+        if not self.licence_type:
+            return qs
+        held = Licence.objects.filter(
+            enterprise=OuterRef(enterprise), licence_type=self.licence_type, status=LicenceStatus.VALID
+        )
+        return qs.filter(Exists(held))
 
     @property
     def moments(self) -> tuple[dt.datetime, dt.datetime]:
@@ -543,16 +555,12 @@ def figure_callbacks(f: DashboardFilters) -> Figure:
         "overdue_now": _("Callbacks overdue now"),
     }
     values = {**agg, "callback_rate": callback_rate, "overdue_now": overdue_now}
-    rows = [
-        {"metric": key, "value": values[key], "_kind": PCT if key == "callback_rate" else INT}
-        for key in labels
-    ]
-    return Figure(
+    return gauge_figure(
         key="callbacks",
         title=_("Callbacks of bad reviews"),
-        columns=[Column("metric", _("Figure"), TEXT, labels), Column("value", _("Value"), AUTO)],
-        rows=rows,
-        chart=Chart("gauge", "metric", ("value",), unit="%"),
+        labels=labels,
+        values=values,
+        percent=("callback_rate",),
         note=_(
             "Seed 000 item 十: every real-name bad review (不满意, 非常不满意) is verified by a designated "
             "person and called back; the callback rate must be 100 %. Anonymous reviews are not called back."
@@ -564,13 +572,7 @@ def figure_callbacks(f: DashboardFilters) -> Figure:
 def figure_credit_tiers(f: DashboardFilters) -> Figure:
     """Enterprises of the agency by current tier (an enterprise never computed counts as 守信, the
     tier the rules give an enterprise without records)."""
-    qs = f.by_agency(Enterprise.objects.all())
-    if f.licence_type:
-        qs = qs.filter(
-            Exists(
-                Licence.objects.filter(enterprise=OuterRef("pk"), licence_type=f.licence_type, status="valid")
-            )
-        )
+    qs = f.by_holders(f.by_agency(Enterprise.objects.all()))
     counts = dict(
         qs.annotate(tier=Coalesce("credit__tier", Value(Tier.TRUSTWORTHY)))
         .values("tier")
@@ -727,16 +729,12 @@ def figure_remote_verification(f: DashboardFilters, counts: dict | None = None) 
         "video": _("Video verifications"),
         "total": _("All verifications"),
     }
-    rows = [
-        {"metric": key, "value": values[key], "_kind": PCT if key.endswith("_share") else INT}
-        for key in labels
-    ]
-    return Figure(
+    return gauge_figure(
         key="remote_verification",
         title=_("Off-site and video verification"),
-        columns=[Column("metric", _("Figure"), TEXT, labels), Column("value", _("Value"), AUTO)],
-        rows=rows,
-        chart=Chart("gauge", "metric", ("value",), unit="%"),
+        labels=labels,
+        values=values,
+        percent=("remote_share", "video_share"),
         note=_(
             "Off-site (documents and data) and remote video verifications over all inspections and "
             "commitment checks of the period (seed 002: no on-site inspection unless necessary)."

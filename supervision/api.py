@@ -6,6 +6,7 @@ Actions are POSTs that call the services; a broken rule answers 4xx {"detail", "
 
 from __future__ import annotations
 
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -16,6 +17,7 @@ from core.api import validate_input
 from core.permissions import HasRole
 from supervision import selectors, services
 from supervision.forms import CheckFilterForm, OrderFilterForm, WarningFilterForm
+from supervision.letters import warning_letters_bulk
 from supervision.models import CommitmentCheck
 
 EVERYONE = HasRole.of("enterprise", "officer", "approver", "supervisor", "admin")
@@ -201,10 +203,6 @@ class WarningLettersApi(APIView):
         tags=["supervision"],
     )
     def post(self, request):
-        from django.urls import reverse
-
-        from supervision.letters import warning_letters_bulk
-
         job, skipped = warning_letters_bulk(
             warnings=selectors.warnings_list(request.user, _filters(WarningFilterForm, request)),
             actor=request.user,

@@ -1,8 +1,23 @@
-"""责令整改通知书 as a verifiable PDF, issued with the order."""
+"""The letters of supervision as verifiable PDFs: the 责令整改通知书 issued with an order, and the
+监管预警提示函 of a scan's warnings, printed as one bulk job."""
 
 from __future__ import annotations
 
-from documents.services import document_request
+import datetime as dt
+from collections import defaultdict
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.exceptions import DomainError
+from core.models import Notification
+from core.notify import notify_enterprise
+from core.outbox import enqueue
+from documents.models import Document, Validity
+from documents.services import document_bulk_request, document_request
+from licensing.letters import licence_title
+from supervision.models import INTERNAL_TYPES, LicenceWarning
 
 LEGAL_BASIS = "《承装（修、试）电力设施许可证管理办法》"
 
@@ -56,12 +71,6 @@ RESPOND_WITHIN_DAYS = 30
 
 
 def warning_letter_context(warning, *, contact_name: str = "") -> dict:
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from licensing.letters import licence_title
-
     licence = warning.licence
     basis = BASIS_BY_LICENCE_TYPE.get(licence.licence_type, BASIS_BY_LICENCE_TYPE["facility"])
     evidence = [line.strip(" ;；") for line in warning.evidence.replace("；", "\n").splitlines()]
@@ -78,20 +87,15 @@ def warning_letter_context(warning, *, contact_name: str = "") -> dict:
     }
 
 
+@transaction.atomic
 def warning_letters_bulk(*, warnings, actor):
     """Issue a 监管预警提示函 for each active warning of `warnings` that has none yet, as one bulk
     print job of the actor's agency. Returns `(job, skipped)`: warnings that already have a current
     letter, or that are the agency's own (internal types) or closed, are skipped and counted.
 
+    One transaction: the job, its documents and the enterprises' notification (outbox) together.
     Refuses (DomainError, nothing stored) when nothing is left to print, when the selection spans
     another agency, or when it is larger than WARNING_LETTERS_MAX."""
-    from django.utils.translation import gettext as _
-
-    from core.exceptions import DomainError
-    from documents.models import Document, Validity
-    from documents.services import document_bulk_request
-    from supervision.models import INTERNAL_TYPES, LicenceWarning
-
     agency = getattr(actor, "agency", None)
     if agency is None:
         raise DomainError(_("Only an officer of an agency can issue warning letters."), code="no_agency")
@@ -143,9 +147,7 @@ def warning_letters_bulk(*, warnings, actor):
         actor=actor,
         title=_("Warning letters × %d") % len(items),
     )
-    from core.outbox import enqueue
-
-    enqueue("supervision.notify_warning_letters", job.pk)  # after commit, through the outbox
+    enqueue("supervision.notify_warning_letters", job.pk)  # with the job, sent after commit
     return job, considered - len(items)
 
 
@@ -153,16 +155,6 @@ def warning_letters_notify(job_id: int) -> int:
     """Tell each enterprise of a bulk job that its 监管预警提示函 were issued (one notification per
     enterprise, with the letter numbers). Idempotent: the link carries the job, and an enterprise
     already told about this job is not told again (a redelivered task tells nobody twice)."""
-    from collections import defaultdict
-
-    from django.db import transaction
-    from django.utils.translation import gettext as _
-
-    from core.models import Notification
-    from core.notify import notify_enterprise
-    from documents.models import Document
-    from supervision.models import LicenceWarning
-
     documents = Document.objects.filter(bulk_job_id=job_id, subject_type=WARNING_LETTER_SUBJECT)
     numbers = dict(documents.values_list("subject_id", "number"))
     warnings = (

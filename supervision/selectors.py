@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from core.scoping import scope_queryset
 from licensing.models import LicenceScope, LicenceStatus
-from oversight.figures import AUTO, INT, PCT, TEXT, Chart, Column, Figure, rate
+from oversight.figures import PCT, TEXT, Chart, Column, Figure, gauge_figure, rate
 from supervision.models import INTERNAL_TYPES, CommitmentCheck, LicenceWarning, RectificationOrder, ScanRun
 
 if TYPE_CHECKING:
@@ -298,15 +298,12 @@ def figure_commitment_coverage(f: DashboardFilters, counts: dict | None = None) 
         "overdue": _("Not checked, overdue"),
         "pending": _("Not checked, not yet due"),
     }
-    rows = [
-        {"metric": key, "value": values[key], "_kind": PCT if key == "coverage" else INT} for key in labels
-    ]
-    return Figure(
+    return gauge_figure(
         key="commitment_coverage",
         title=_("告知承诺: checks within six months"),
-        columns=[Column("metric", _("Figure"), TEXT, labels), Column("value", _("Value"), AUTO)],
-        rows=rows,
-        chart=Chart("gauge", "metric", ("value",), unit="%"),
+        labels=labels,
+        values=values,
+        percent=("coverage",),
         note=_(
             "Every licence granted under notification-commitment is checked within six months of the "
             "decision. Checks whose due date falls in the period; the rate is over those already checked "

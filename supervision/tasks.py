@@ -16,6 +16,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from supervision import scan, services
+from supervision.letters import warning_letters_notify
 from supervision.models import RectificationOrder
 
 log = logging.getLogger(__name__)
@@ -56,8 +57,6 @@ def notify_warnings(warning_ids: list[int]) -> int:
 
 @shared_task(name="supervision.notify_warning_letters", **RETRY)
 def notify_warning_letters(job_id: int) -> int:
-    from supervision.letters import warning_letters_notify
-
     return warning_letters_notify(job_id)
 
 

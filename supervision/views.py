@@ -30,6 +30,7 @@ from supervision.forms import (
     VerifyForm,
     WarningFilterForm,
 )
+from supervision.letters import warning_letters_bulk
 from supervision.models import CommitmentCheck, RectificationOrder
 
 STAFF = ("officer", "approver", "supervisor", "admin")
@@ -160,8 +161,6 @@ def warnings_page(request):
 def warning_letters(request):
     """Print the 监管预警提示函 of every warning the current filter shows (e.g. all of one scan run) as
     one bulk job; the officer follows its progress on the job's page and downloads one PDF."""
-    from supervision.letters import warning_letters_bulk
-
     form = WarningFilterForm(request.GET or None, user=request.user)
     back = f"{reverse('supervision:warnings')}?{_querystring(request)}"
     if form.is_bound and not form.is_valid():
