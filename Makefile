@@ -54,10 +54,10 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 messages: $(STAMP)
-	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var --ignore=static \
+	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --no-location --ignore=.venv --ignore=var --ignore=static \
 	  $(foreach a,$(CATALOGUE_APPS),--ignore=$(a))
 	for a in $(CATALOGUE_APPS); do \
-	  if [ -d $$a ]; then mkdir -p $$a/locale && (cd $$a && ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-obsolete); fi; \
+	  if [ -d $$a ]; then mkdir -p $$a/locale && (cd $$a && ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-obsolete --no-location); fi; \
 	done
 	$(BIN)/python scripts/po_fill.py --missing >/dev/null || echo "untranslated strings: run scripts/po_fill.py --missing"
 
